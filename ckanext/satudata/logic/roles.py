@@ -1,0 +1,99 @@
+"""Who is who in the Satu Data flow, from CKAN organization memberships.
+
+- Produsen Data: admins and editors of an Instansi.
+- Walidata: sysadmins, and admins and editors of ``ckanext.satudata.walidata_org``.
+- Pembina Data: admins and editors of ``ckanext.satudata.pembina_org``.
+"""
+from __future__ import annotations
+
+from typing import Optional, Union
+
+import ckan.authz as authz
+import ckan.model as model
+import ckan.plugins.toolkit as tk
+
+PRODUCER_CAPACITIES = ("admin", "editor")
+
+UserRef = Union[model.User, str, None]
+
+
+def _user(user: UserRef) -> Optional[model.User]:
+    if user is None or isinstance(user, model.User):
+        return user if (user is None or not getattr(user, "is_anonymous", False)) else None
+    return model.User.get(user)
+
+
+def _capacity_in(user: model.User, org_name: str) -> Optional[str]:
+    row = (
+        model.Session.query(model.Member.capacity)
+        .join(model.Group, model.Group.id == model.Member.group_id)
+        .filter(model.Member.table_name == "user")
+        .filter(model.Member.table_id == user.id)
+        .filter(model.Member.state == "active")
+        .filter(model.Group.name == org_name)
+        .filter(model.Group.is_organization.is_(True))
+        .filter(model.Group.state == "active")
+        .first()
+    )
+    return row[0] if row else None
+
+
+def is_walidata(user: UserRef) -> bool:
+    u = _user(user)
+    if u is None:
+        return False
+    if u.sysadmin:
+        return True
+    org = tk.config.get("ckanext.satudata.walidata_org")
+    return _capacity_in(u, org) in PRODUCER_CAPACITIES
+
+
+def is_pembina(user: UserRef) -> bool:
+    u = _user(user)
+    if u is None:
+        return False
+    org = tk.config.get("ckanext.satudata.pembina_org")
+    return _capacity_in(u, org) in PRODUCER_CAPACITIES
+
+
+def producer_org_ids(user: UserRef) -> list[str]:
+    """Ids of the Instansi in which the user is a Produsen Data (admin or editor)."""
+    u = _user(user)
+    if u is None:
+        return []
+    rows = (
+        model.Session.query(model.Member.group_id)
+        .join(model.Group, model.Group.id == model.Member.group_id)
+        .filter(model.Member.table_name == "user")
+        .filter(model.Member.table_id == u.id)
+        .filter(model.Member.state == "active")
+        .filter(model.Member.capacity.in_(PRODUCER_CAPACITIES))
+        .filter(model.Group.is_organization.is_(True))
+        .filter(model.Group.state == "active")
+    )
+    return [r[0] for r in rows]
+
+
+def member_org_ids(user: UserRef) -> list[str]:
+    """Ids of every Instansi the user belongs to, in any role."""
+    u = _user(user)
+    if u is None:
+        return []
+    rows = (
+        model.Session.query(model.Member.group_id)
+        .join(model.Group, model.Group.id == model.Member.group_id)
+        .filter(model.Member.table_name == "user")
+        .filter(model.Member.table_id == u.id)
+        .filter(model.Member.state == "active")
+        .filter(model.Group.is_organization.is_(True))
+        .filter(model.Group.state == "active")
+    )
+    return [r[0] for r in rows]
+
+
+def is_producer_of(user: UserRef, org_id: Optional[str]) -> bool:
+    u = _user(user)
+    if u is None or not org_id:
+        return False
+    return authz.has_user_permission_for_group_or_org(org_id, u.name, "create_dataset") and \
+        org_id in producer_org_ids(u)

@@ -1,0 +1,273 @@
+"""Validators of the Kutai Timur metadata schema (schemas/dataset.yaml).
+
+Messages are English msgids translated by the ``ckanext-satudata`` catalogue, so
+the API and the form speak the language of the request (Indonesian by default).
+"""
+from __future__ import annotations
+
+import datetime
+import json
+import os
+import re
+from typing import Any
+from urllib.parse import urlparse
+
+import ckan.plugins.toolkit as tk
+from ckan.lib.navl.dictization_functions import Missing, StopOnError, missing
+from ckan.types import Context, FlattenDataDict, FlattenErrorDict, FlattenKey
+from ckanext.scheming.validation import scheming_validator
+
+from ckanext.satudata import reference
+
+__all__ = [
+    "satudata_required",
+    "satudata_email",
+    "satudata_year",
+    "satudata_int_output",
+    "satudata_default_wilayah",
+    "satudata_wilayah",
+    "satudata_url_list",
+    "satudata_http_url",
+    "satudata_phone",
+    "satudata_private",
+    "satudata_license",
+    "satudata_prioritas",
+    "satudata_workflow_field",
+    "satudata_resource_url",
+]
+
+_EMAIL = re.compile(r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
+                    r"(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$")
+_PHONE = re.compile(r"^[0-9+()\-. /]{5,30}$")
+FIRST_YEAR = 1945
+
+
+def _blank(value: Any) -> bool:
+    return value is missing or value is None or (isinstance(value, str) and not value.strip())
+
+
+def _is_draft(data: FlattenDataDict, context: Context) -> bool:
+    state = data.get(("state",))
+    if _blank(state):
+        state = getattr(context.get("package"), "state", None)
+    return state == "draft"
+
+
+@scheming_validator
+def satudata_required(field: dict[str, Any], schema: dict[str, Any]):
+    """``not_empty`` for required fields, except while the dataset is a draft
+    and the schema says ``draft_fields_required: false``."""
+    not_empty = tk.get_validator("not_empty")
+    ignore_missing = tk.get_validator("ignore_missing")
+    if not field.get("required"):
+        return ignore_missing
+    if schema.get("draft_fields_required", True):
+        return not_empty
+
+    def validator(key: FlattenKey, data: FlattenDataDict, errors: FlattenErrorDict,
+                  context: Context) -> None:
+        if _is_draft(data, context):
+            if _blank(data.get(key)):
+                data.pop(key, None)
+                raise StopOnError
+            return
+        not_empty(key, data, errors, context)
+
+    return validator
+
+
+def satudata_email(value: Any, context: Context) -> Any:
+    if _blank(value):
+        return value
+    value = value.strip()
+    if len(value) > 254 or not _EMAIL.match(value):
+        raise tk.Invalid(tk._("Please enter a valid e-mail address, for example "
+                              "nama@kutaitimurkab.go.id"))
+    return value
+
+
+def satudata_year(value: Any, context: Context) -> Any:
+    """A four-digit year from 1945 to next year, stored as an integer."""
+    if _blank(value):
+        return value
+    text = str(value).strip()
+    last = datetime.date.today().year + 1
+    if not re.fullmatch(r"\d{4}", text):
+        raise tk.Invalid(tk._("Enter the year as four digits, for example 2024"))
+    year = int(text)
+    if not FIRST_YEAR <= year <= last:
+        raise tk.Invalid(tk._("The year must be between {first} and {last}").format(
+            first=FIRST_YEAR, last=last))
+    return year
+
+
+def satudata_int_output(value: Any, context: Context) -> Any:
+    if isinstance(value, str) and value.strip().isdigit():
+        return int(value)
+    return value
+
+
+def satudata_default_wilayah(key: FlattenKey, data: FlattenDataDict,
+                             errors: FlattenErrorDict, context: Context) -> None:
+    """Cakupan defaults to Kabupaten Kutai Timur when it is not sent at all."""
+    if key not in data or data[key] is missing:
+        data[key] = tk.config.get("ckanext.satudata.default_cakupan")
+
+
+def satudata_wilayah(value: Any, context: Context) -> Any:
+    """A Kemendagri area code of Kutai Timur; a known area name is turned into its code."""
+    if _blank(value):
+        return value
+    code = reference.wilayah_code_for(str(value))
+    if not code:
+        raise tk.Invalid(tk._(
+            'Unknown area "{value}": choose Kabupaten Kutai Timur (64.08) or one of its '
+            'kecamatan (64.08.01 to 64.08.18)').format(value=value))
+    return code
+
+
+def _http_url(value: str) -> bool:
+    parts = urlparse(value)
+    return parts.scheme in ("http", "https") and bool(parts.netloc) and " " not in value
+
+
+@scheming_validator
+def satudata_url_list(field: dict[str, Any], schema: dict[str, Any]):
+    """Zero or more http(s) links, from a list, a JSON list or one per line;
+    stored as a JSON list. Every bad link is named in the message."""
+
+    def validator(key: FlattenKey, data: FlattenDataDict, errors: FlattenErrorDict,
+                  context: Context) -> None:
+        value = data.get(key, missing)
+        if isinstance(value, Missing) or value is None:
+            data.pop(key, None)
+            raise StopOnError
+        if isinstance(value, str):
+            text = value.strip()
+            if text.startswith("["):
+                try:
+                    value = json.loads(text)
+                except ValueError:
+                    errors[key].append(tk._("References must be a list of links"))
+                    raise StopOnError
+            else:
+                value = text.splitlines()
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            errors[key].append(tk._("References must be a list of links"))
+            raise StopOnError
+        urls = [v.strip() for v in value if v and v.strip()]
+        bad = [u for u in urls if not _http_url(u)]
+        if bad:
+            errors[key].append(tk._("Not a valid http or https link: {links}").format(
+                links=", ".join(bad)))
+            raise StopOnError
+        if not urls:
+            data.pop(key, None)
+            raise StopOnError
+        data[key] = json.dumps(urls)
+
+    return validator
+
+
+def satudata_http_url(value: Any, context: Context) -> Any:
+    if _blank(value):
+        return value
+    value = value.strip()
+    if not _http_url(value):
+        raise tk.Invalid(tk._("Enter a full web address starting with http:// or https://"))
+    return value
+
+
+def satudata_phone(value: Any, context: Context) -> Any:
+    if _blank(value):
+        return value
+    if not _PHONE.match(value.strip()):
+        raise tk.Invalid(tk._("Enter a telephone number using digits, spaces, +, ( ) or -"))
+    return value.strip()
+
+
+def satudata_private(value: Any, context: Context) -> Any:
+    """Jenis Publikasi: Publik (False) or Privat (True); public unless said otherwise."""
+    if _blank(value):
+        pkg = context.get("package")
+        return bool(pkg.private) if pkg is not None else False
+    if isinstance(value, bool):
+        return value
+    text = str(value).strip().lower()
+    if text in ("true", "1", "yes", "on", "privat", "private"):
+        return True
+    if text in ("false", "0", "no", "off", "publik", "public"):
+        return False
+    raise tk.Invalid(tk._("Publication type must be Public or Private"))
+
+
+def satudata_license(value: Any, context: Context) -> Any:
+    """A licence from the portal's register; CC-BY when none is given."""
+    if _blank(value):
+        return "cc-by"
+    from ckan.model.license import LicenseRegister
+    if value not in LicenseRegister():
+        raise tk.Invalid(tk._('Unknown licence "{value}"').format(value=value))
+    return value
+
+
+@scheming_validator
+def satudata_prioritas(field: dict[str, Any], schema: dict[str, Any]):
+    """Data Prioritas: yes/no, default no; only a Walidata may change it
+    (auth function ``satudata_set_prioritas``)."""
+
+    def validator(key: FlattenKey, data: FlattenDataDict, errors: FlattenErrorDict,
+                  context: Context) -> None:
+        value = data.get(key, missing)
+        pkg = context.get("package")
+        current = False
+        if pkg is not None:
+            current = tk.asbool(pkg.extras.get("prioritas", False))
+        if _blank(value):
+            data[key] = current
+            return
+        wanted = tk.asbool(value) if not isinstance(value, bool) else value
+        if wanted != current:
+            try:
+                tk.check_access("satudata_set_prioritas", dict(context), {})
+            except tk.NotAuthorized:
+                errors[key].append(tk._("Only the Walidata can set or clear Priority data"))
+                raise StopOnError
+        data[key] = wanted
+
+    return validator
+
+
+def satudata_workflow_field(key: FlattenKey, data: FlattenDataDict,
+                            errors: FlattenErrorDict, context: Context) -> None:
+    """Approval fields are written by the workflow actions only: whatever the
+    caller sends is replaced by the stored value."""
+    field = key[-1]
+    workflow = context.get("satudata_workflow")
+    if workflow is not None and field in workflow:
+        value = workflow[field]
+    else:
+        pkg = context.get("package")
+        value = pkg.extras.get(field) if pkg is not None else None
+    if (value is None or value == "") and field == "approval_status":
+        value = "draft"
+    if value is None or value == "":
+        data.pop(key, None)
+        raise StopOnError
+    data[key] = value
+
+
+def satudata_resource_url(key: FlattenKey, data: FlattenDataDict,
+                          errors: FlattenErrorDict, context: Context) -> None:
+    """Uploaded files must have an allowed extension (setting
+    ``ckanext.satudata.upload.allowed_formats``); links are not restricted."""
+    url_type = data.get(key[:-1] + ("url_type",))
+    url = data.get(key)
+    if url_type != "upload" or _blank(url):
+        return
+    ext = os.path.splitext(urlparse(str(url)).path)[1].lstrip(".").lower()
+    allowed = [a.lower().lstrip(".") for a in tk.config.get("ckanext.satudata.upload.allowed_formats")]
+    if ext not in allowed:
+        errors[key].append(tk._("Files of type {ext} cannot be uploaded; allowed: {allowed}").format(
+            ext=(ext or "?").upper(), allowed=", ".join(a.upper() for a in allowed)))
+        raise StopOnError

@@ -1,0 +1,54 @@
+"""Portal Satu Data Kutai Timur: wiring only; the work lives in the modules."""
+from __future__ import annotations
+
+import os
+from collections import OrderedDict
+from typing import Any
+
+import ckan.plugins as p
+import ckan.plugins.toolkit as tk
+from ckan.common import CKANConfig
+from ckan.lib.plugins import DefaultTranslation
+
+from ckanext.satudata import search
+
+
+@tk.blanket.actions
+@tk.blanket.auth_functions
+@tk.blanket.validators
+@tk.blanket.helpers
+@tk.blanket.blueprints
+@tk.blanket.cli
+@tk.blanket.config_declarations
+class SatudataPlugin(p.SingletonPlugin, DefaultTranslation):
+    p.implements(p.IConfigurer)
+    p.implements(p.ITranslation)
+    p.implements(p.IFacets)
+    p.implements(p.IPackageController, inherit=True)
+
+    # IConfigurer
+    def update_config(self, config: CKANConfig):
+        tk.add_template_directory(config, "templates")
+        tk.add_public_directory(config, "public")
+        tk.add_resource("assets", "satudata")
+
+    # ITranslation
+    def i18n_directory(self) -> str:
+        return os.path.join(os.path.dirname(__file__), "i18n")
+
+    # IFacets
+    def dataset_facets(self, facets_dict: OrderedDict[str, Any], package_type: str):
+        return search.dataset_facets(facets_dict)
+
+    def organization_facets(self, facets_dict, organization_type, package_type):
+        return search.dataset_facets(facets_dict)
+
+    def group_facets(self, facets_dict, group_type, package_type):
+        return search.dataset_facets(facets_dict)
+
+    # IPackageController
+    def before_dataset_index(self, pkg_dict: dict[str, Any]) -> dict[str, Any]:
+        return search.before_dataset_index(pkg_dict)
+
+    def after_dataset_search(self, search_results: dict[str, Any], search_params: dict[str, Any]):
+        return search.after_dataset_search(search_results)

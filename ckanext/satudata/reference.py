@@ -1,0 +1,71 @@
+"""Reference code lists (kode referensi) shipped with the schema.
+
+The Kemendagri area codes of Kabupaten Kutai Timur and its kecamatan come from
+``schemas/kode_wilayah.yaml``; the choice lists of the dataset fields come from
+``schemas/dataset.yaml`` itself, so a label is written once.
+"""
+from __future__ import annotations
+
+import functools
+import os
+from typing import Any
+
+import yaml
+
+_SCHEMAS = os.path.join(os.path.dirname(__file__), "schemas")
+
+
+@functools.lru_cache(maxsize=None)
+def _load(name: str) -> dict[str, Any]:
+    with open(os.path.join(_SCHEMAS, name), encoding="utf-8") as f:
+        return yaml.safe_load(f)
+
+
+def wilayah_source() -> str:
+    return _load("kode_wilayah.yaml")["source"].strip()
+
+
+def wilayah_list() -> list[dict[str, str]]:
+    """Every area as ``{"code", "level", "name"}``, the regency first."""
+    return list(_load("kode_wilayah.yaml")["wilayah"])
+
+
+@functools.lru_cache(maxsize=None)
+def _wilayah_index() -> dict[str, dict[str, str]]:
+    return {w["code"]: w for w in wilayah_list()}
+
+
+def wilayah(code: str | None) -> dict[str, str] | None:
+    return _wilayah_index().get((code or "").strip())
+
+
+def wilayah_code_for(value: str | None) -> str | None:
+    """The code for a code or a name ("Sangatta Utara", "kecamatan sangatta utara")."""
+    value = (value or "").strip()
+    if value in _wilayah_index():
+        return value
+    key = value.lower()
+    for prefix in ("kecamatan ", "kec. ", "kec "):
+        if key.startswith(prefix):
+            key = key[len(prefix):]
+    for w in wilayah_list():
+        name = w["name"].lower()
+        if key in (name, name.replace("kabupaten ", "kab. "), name.replace("kabupaten ", "")):
+            return w["code"]
+    return None
+
+
+@functools.lru_cache(maxsize=None)
+def dataset_field(field_name: str) -> dict[str, Any]:
+    for field in _load("dataset.yaml")["dataset_fields"]:
+        if field["field_name"] == field_name:
+            return field
+    raise KeyError(field_name)
+
+
+def choices(field_name: str) -> list[dict[str, Any]]:
+    return list(dataset_field(field_name).get("choices", []))
+
+
+def choice_values(field_name: str) -> list[str]:
+    return [c["value"] for c in choices(field_name)]

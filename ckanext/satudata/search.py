@@ -1,0 +1,62 @@
+"""How datasets meet Solr: the Kutai Timur fields as facets and filters."""
+from __future__ import annotations
+
+import json
+from collections import OrderedDict
+from typing import Any
+
+import ckan.plugins.toolkit as tk
+
+from ckanext.satudata import helpers
+
+# Facets in the order the dataset page shows them.
+_FACETS = [
+    ("organization", "Instansi"),
+    ("groups", "Tematik"),
+    ("tags", "Tags"),
+    ("res_format", "Formats"),
+    ("license_id", "Licenses"),
+    ("frekuensi", "Publication frequency"),
+    ("level_penyajian", "Presentation level"),
+    ("tahun", "Year"),
+    ("cakupan", "Coverage area"),
+]
+_CHOICE_FACETS = ("frekuensi", "level_penyajian", "cakupan")
+
+
+def dataset_facets(facets_dict: "OrderedDict[str, Any]") -> "OrderedDict[str, Any]":
+    ordered: OrderedDict[str, Any] = OrderedDict()
+    for key, label in _FACETS:
+        ordered[key] = tk._(label)
+    for key, label in facets_dict.items():
+        ordered.setdefault(key, label)
+    facets_dict.clear()
+    facets_dict.update(ordered)
+    return facets_dict
+
+
+def before_dataset_index(pkg_dict: dict[str, Any]) -> dict[str, Any]:
+    # Solr's catch-all dynamic field is single-valued: lists go in as one
+    # space-separated string (still searchable), the year as plain digits.
+    rujukan = pkg_dict.get("rujukan")
+    if isinstance(rujukan, str) and rujukan.startswith("["):
+        try:
+            rujukan = json.loads(rujukan)
+        except ValueError:
+            pass
+    if isinstance(rujukan, list):
+        pkg_dict["rujukan"] = " ".join(rujukan)
+    if pkg_dict.get("tahun") not in (None, ""):
+        pkg_dict["tahun"] = str(pkg_dict["tahun"])
+    # The area name goes into the full text, so "Sangatta" finds 64.08.04.
+    if pkg_dict.get("cakupan"):
+        pkg_dict["text"] = helpers.satudata_wilayah_label(pkg_dict["cakupan"])
+    return pkg_dict
+
+
+def after_dataset_search(search_results: dict[str, Any]) -> dict[str, Any]:
+    facets = search_results.get("search_facets") or {}
+    for field in _CHOICE_FACETS:
+        for item in facets.get(field, {}).get("items", []):
+            item["display_name"] = helpers.satudata_choice_label(field, item["name"])
+    return search_results

@@ -1,0 +1,121 @@
+#!/usr/bin/env bash
+# Brings up Portal Satu Data Kutai Timur with demo data at http://127.0.0.1:5000
+# and serves it until Ctrl-C; then stops what it started. Run again, it reuses the
+# data in PostgreSQL, Solr (.data/solr) and the file store (.data/storage).
+#
+# Environment: CKAN_SYSADMIN_NAME (admin), CKAN_SYSADMIN_PASSWORD (Satudata#2026),
+# CKAN_SYSADMIN_EMAIL (admin@data.kutaitimurkab.go.id), SATUDATA_PORT (5000),
+# SATUDATA_NO_DEMO=1 to skip the demo data.
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+
+WEB_PORT=${SATUDATA_PORT:-5000}
+CKAN_SYSADMIN_NAME=${CKAN_SYSADMIN_NAME:-admin}
+CKAN_SYSADMIN_PASSWORD=${CKAN_SYSADMIN_PASSWORD:-Satudata#2026}
+CKAN_SYSADMIN_EMAIL=${CKAN_SYSADMIN_EMAIL:-admin@data.kutaitimurkab.go.id}
+export CKAN_INI=$DATA/ckan.ini
+# Variables that would override the ini files (see CKAN-NOTES) must not leak in.
+unset CKAN_SQLALCHEMY_URL CKAN_SOLR_URL CKAN_REDIS_URL CKAN_SITE_URL
+
+port_open "$WEB_PORT" && die "port $WEB_PORT is already in use (is the portal running already?); stop that process or set SATUDATA_PORT"
+
+ensure_debs "${BASE_DEBS[@]}"
+ensure_venv "$ROOT/requirements.txt"
+
+trap stop_started EXIT
+trap 'exit 130' INT TERM
+start_services
+ensure_database ckan
+
+# .data/ckan.ini: this machine's part of the configuration, on top of
+# config/satudata.ini. Secrets are made once and kept in .data/secrets.
+write_config() {
+  local secrets=$DATA/secrets
+  if [ ! -s "$secrets" ]; then
+    (umask 077 && python -c 'import secrets; print(secrets.token_urlsafe(32))' >"$secrets")
+  fi
+  local secret
+  secret=$(cat "$secrets")
+  mkdir -p "$DATA/storage"
+  cat >"$CKAN_INI" <<INI
+# Written by scripts/run.sh on every start; edit config/satudata.ini instead.
+[app:main]
+use = config:../config/satudata.ini
+sqlalchemy.url = postgresql://$DB_USER:$DB_PASS@127.0.0.1:$PG_PORT/ckan
+solr_url = http://127.0.0.1:$SOLR_PORT/solr/ckan
+ckan.redis.url = redis://127.0.0.1:$REDIS_PORT/0
+ckan.site_url = http://127.0.0.1:$WEB_PORT
+ckan.site_id = satudata-kutaitimur
+ckan.storage_path = $DATA/storage
+SECRET_KEY = $secret
+WTF_CSRF_SECRET_KEY = $secret
+api_token.jwt.encode.secret = string:$secret
+api_token.jwt.decode.secret = string:$secret
+smtp.server = ${SATUDATA_SMTP_SERVER:-127.0.0.1:25}
+smtp.mail_from = ${SATUDATA_MAIL_FROM:-walidata@data.kutaitimurkab.go.id}
+
+[loggers]
+keys = root, ckan, ckanext, werkzeug
+
+[handlers]
+keys = console
+
+[formatters]
+keys = generic
+
+[logger_root]
+level = WARNING
+handlers = console
+
+[logger_werkzeug]
+level = INFO
+handlers = console
+qualname = werkzeug
+propagate = 0
+
+[logger_ckan]
+level = INFO
+handlers = console
+qualname = ckan
+propagate = 0
+
+[logger_ckanext]
+level = INFO
+handlers = console
+qualname = ckanext
+propagate = 0
+
+[handler_console]
+class = StreamHandler
+args = (sys.stderr,)
+level = NOTSET
+formatter = generic
+
+[formatter_generic]
+format = %(asctime)s %(levelname)-5.5s [%(name)s] %(message)s
+INI
+}
+write_config
+
+say "Migrating the database"
+ckan db init >"$LOGS/db.log" 2>&1 || die "ckan db init failed (see $LOGS/db.log)"
+ckan db upgrade >>"$LOGS/db.log" 2>&1 || die "ckan db upgrade failed (see $LOGS/db.log)"
+
+if ! ckan user show "$CKAN_SYSADMIN_NAME" 2>/dev/null | grep -q "name=$CKAN_SYSADMIN_NAME"; then
+  say "Creating sysadmin $CKAN_SYSADMIN_NAME"
+  ckan user add "$CKAN_SYSADMIN_NAME" email="$CKAN_SYSADMIN_EMAIL" password="$CKAN_SYSADMIN_PASSWORD" \
+    fullname="Walidata Kutai Timur" >"$LOGS/sysadmin.log" 2>&1 || die "could not create user $CKAN_SYSADMIN_NAME (see $LOGS/sysadmin.log)"
+fi
+ckan sysadmin add "$CKAN_SYSADMIN_NAME" >>"$LOGS/sysadmin.log" 2>&1 || die "could not make $CKAN_SYSADMIN_NAME a sysadmin (see $LOGS/sysadmin.log)"
+
+if [ -z "${SATUDATA_NO_DEMO:-}" ]; then
+  ckan satudata seed-demo || die "loading the demo data failed (run: scripts/ckan satudata seed-demo)"
+fi
+
+say "Starting the background jobs worker"
+ckan jobs worker >"$LOGS/worker.log" 2>&1 &
+echo $! >"$PIDS/worker.pid"
+_started+=(worker)
+stop_worker() { kill "$(cat "$PIDS/worker.pid")" 2>/dev/null || true; rm -f "$PIDS/worker.pid"; }
+
+say "Portal Satu Data Kutai Timur: http://127.0.0.1:$WEB_PORT  (sysadmin: $CKAN_SYSADMIN_NAME; Ctrl-C stops)"
+ckan run --host 127.0.0.1 --port "$WEB_PORT" --disable-reloader
