@@ -75,7 +75,7 @@ ensure_venv() {
     "$py" -m venv "$VENV" || die "could not create a virtualenv: apt-get install python3-venv"
   fi
   want=$(cat "$ROOT/pyproject.toml" "$ROOT/setup.py" "$@" | sha256sum | cut -c1-16)
-  stamp=$VENV/.satudata-installed
+  stamp=$VENV/.satudata-installed-$(basename -a "$@" | tr '\n' '+')
   if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
     say "Installing Python packages ($(basename -a "$@" | tr '\n' ' '))"
     local args=() f

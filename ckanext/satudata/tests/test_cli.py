@@ -1,0 +1,38 @@
+"""ckan satudata seed-demo: the demo portal, loaded once through the Action API."""
+import pytest
+
+from ckan.tests import helpers
+
+from ckanext.satudata import demo
+
+
+@pytest.mark.usefixtures("clean_db", "clean_index")
+def test_seed_demo_loads_once_and_does_nothing_the_second_time(cli, sysadmin):
+    from ckan.cli.cli import ckan
+
+    first = cli.invoke(ckan, ["satudata", "seed-demo"])
+    assert first.exit_code == 0, first.output
+    orgs = helpers.call_action("organization_list")
+    groups = helpers.call_action("group_list")
+    datasets = helpers.call_action("package_search", q="*:*", rows=0, include_private=True)["count"]
+    assert {"dinkes", "disdikbud", "bappeda", "disdukcapil", "diskominfo", "distan", "bps"} <= set(orgs)
+    assert {"kesehatan", "pendidikan", "ekonomi", "kependudukan", "infrastruktur", "pemerintahan"} <= set(groups)
+    assert datasets >= 20
+
+    # Every demo dataset carries the Kutai Timur metadata and a CSV file in the file store.
+    pkg = helpers.call_action("package_show", id="jumlah-penduduk-per-kecamatan-2024")
+    for field in ("sumber", "maintainer", "maintainer_email", "frekuensi", "level_penyajian",
+                  "tahun", "cakupan", "rujukan", "license_id", "notes", "tags", "groups"):
+        assert pkg.get(field), field
+    resource = pkg["resources"][0]
+    assert resource["url_type"] == "upload" and resource["format"] == "CSV"
+    from ckan.lib.uploader import get_resource_uploader
+    with open(get_resource_uploader(resource).get_path(resource["id"]), encoding="utf-8") as f:
+        header = f.readline().strip().split(",")
+    assert header[:2] == ["kode_wilayah", "kecamatan"]
+
+    second = cli.invoke(ckan, ["satudata", "seed-demo"])
+    assert second.exit_code == 0, second.output
+    assert "nothing to do" in second.output
+    assert helpers.call_action("package_search", q="*:*", rows=0, include_private=True)["count"] == datasets
+    assert len(helpers.call_action("organization_list")) == len(orgs)
