@@ -331,6 +331,44 @@ def _dataset_specs():
     ]
 
 
+# Where each demo dataset stands in the approval workflow (default: approved).
+_STATUS = {
+    "kunjungan-rawat-jalan-puskesmas-2024": "pending",
+    "capaian-indikator-kinerja-rpjmd-2024": "rejected",
+    "daftar-cagar-budaya-2024": "draft",
+    "prevalensi-stunting-balita-2024": "pembina_review",
+}
+_PRIORITAS = {"prevalensi-stunting-balita-2024", "jumlah-penduduk-per-kecamatan-2024",
+              "indeks-pembangunan-manusia-2010-2023"}
+_PRIVATE = {"realisasi-apbd-menurut-urusan-2023"}
+_REJECT_NOTE = ("Kolom realisasi_2024 belum final; lengkapi dengan angka LKjIP yang sudah "
+                "ditandatangani dan perbarui deskripsi.")
+
+
+def _producer_for(org: str) -> str:
+    for name, (_, user_org, _) in USERS.items():
+        if user_org == org:
+            return name
+    raise KeyError(org)
+
+
+def _walk_workflow(name: str, producer: str, echo: Callable[[str], None]) -> None:
+    status = _STATUS.get(name, "approved")
+    if status == "draft":
+        return
+    tk.get_action("satudata_dataset_submit")({"user": producer}, {"id": name})
+    if status == "pending":
+        return
+    if status == "rejected":
+        tk.get_action("satudata_dataset_reject")({"user": "walidata"}, {"id": name, "note": _REJECT_NOTE})
+        return
+    tk.get_action("satudata_dataset_approve")(
+        {"user": "walidata"}, {"id": name, "note": "Metadata dan berkas sudah sesuai."})
+    if name in _PRIORITAS and status != "pembina_review":
+        tk.get_action("satudata_dataset_approve")(
+            {"user": "pembina"}, {"id": name, "note": "Sesuai standar data statistik."})
+
+
 def _csv_bytes(header: list[str], rows: list[dict[str, Any]]) -> bytes:
     out = io.StringIO()
     writer = csv.DictWriter(out, fieldnames=header, lineterminator="\n")
@@ -356,8 +394,8 @@ def load(sysadmin: str, echo: Callable[[str], None] = log.info) -> dict[str, int
 
     created = {"organizations": 0, "groups": 0, "users": 0, "datasets": 0}
 
-    def ctx():
-        return {"user": sysadmin, "ignore_auth": False}
+    def ctx(user: str = sysadmin):
+        return {"user": user}
 
     def exists(action: str, id_: str) -> bool:
         try:
@@ -390,26 +428,30 @@ def load(sysadmin: str, echo: Callable[[str], None] = log.info) -> dict[str, int
         rng = random.Random(name)
         header, rows = table(rng)
         data = _csv_bytes(header, rows)
-        pkg = tk.get_action("package_create")(ctx(), {
+        producer = _producer_for(org)
+        pkg = tk.get_action("package_create")(ctx(producer), {
             "name": name, "title": title, "owner_org": org,
             "notes": f"{notes}\n\n_{DEMO_NOTE}_",
             "tags": [{"name": t} for t in tags],
-            "groups": [{"name": g} for g in groups],
-            "license_id": "cc-by", "private": False,
+            "license_id": "cc-by", "private": name in _PRIVATE,
             "sumber": sumber, "maintainer": maintainer,
             "maintainer_email": f"{org}@kutaitimurkab.go.id",
             "frekuensi": frekuensi, "level_penyajian": level, "tahun": tahun, "cakupan": cakupan,
             "rujukan": [f"https://data.kutaitimurkab.go.id/dataset/{name}",
                         "https://data.go.id/"],
         })
-        tk.get_action("resource_create")(ctx(), {
+        # The Walidata files the dataset under its Tematik and marks priority data.
+        tk.get_action("package_patch")(ctx(), {
+            "id": pkg["id"], "groups": [{"name": g} for g in groups], "prioritas": name in _PRIORITAS})
+        tk.get_action("resource_create")(ctx(producer), {
             "package_id": pkg["id"], "name": f"{title} (CSV)", "format": "CSV",
             "description": f"{len(rows)} baris; kolom: {', '.join(header)}.",
             "upload": FileStorage(stream=io.BytesIO(data), filename=f"{name}.csv",
                                   content_type="text/csv"),
         })
+        _walk_workflow(name, producer, echo)
         created["datasets"] += 1
-        echo(f"  dataset {name}")
+        echo(f"  dataset {name} ({_STATUS.get(name, 'approved')})")
 
     set_system_info(DEMO_FLAG, "1")
     return created

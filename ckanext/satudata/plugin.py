@@ -10,7 +10,8 @@ import ckan.plugins.toolkit as tk
 from ckan.common import CKANConfig
 from ckan.lib.plugins import DefaultTranslation
 
-from ckanext.satudata import search
+from ckanext.satudata import search, uploads, workflow
+from ckanext.satudata.permissions import SatudataPermissionLabels
 
 
 @tk.blanket.actions
@@ -20,11 +21,13 @@ from ckanext.satudata import search
 @tk.blanket.blueprints
 @tk.blanket.cli
 @tk.blanket.config_declarations
-class SatudataPlugin(p.SingletonPlugin, DefaultTranslation):
+class SatudataPlugin(p.SingletonPlugin, DefaultTranslation, SatudataPermissionLabels):
     p.implements(p.IConfigurer)
     p.implements(p.ITranslation)
     p.implements(p.IFacets)
     p.implements(p.IPackageController, inherit=True)
+    p.implements(p.IResourceController, inherit=True)
+    p.implements(p.IPermissionLabels)
 
     # IConfigurer
     def update_config(self, config: CKANConfig):
@@ -52,3 +55,16 @@ class SatudataPlugin(p.SingletonPlugin, DefaultTranslation):
 
     def after_dataset_search(self, search_results: dict[str, Any], search_params: dict[str, Any]):
         return search.after_dataset_search(search_results)
+
+    def after_dataset_update(self, context, pkg_dict: dict[str, Any]) -> None:
+        # Runs before core indexes and commits, so the new status is indexed with the edit.
+        pkg = context.get("package")
+        if pkg is not None:
+            workflow.after_edit(context, pkg)
+
+    # IResourceController
+    def before_resource_create(self, context, resource: dict[str, Any]) -> None:
+        uploads.check_upload(resource)
+
+    def before_resource_update(self, context, current: dict[str, Any], resource: dict[str, Any]) -> None:
+        uploads.check_upload(resource)

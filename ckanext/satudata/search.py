@@ -48,6 +48,10 @@ def before_dataset_index(pkg_dict: dict[str, Any]) -> dict[str, Any]:
         pkg_dict["rujukan"] = " ".join(rujukan)
     if pkg_dict.get("tahun") not in (None, ""):
         pkg_dict["tahun"] = str(pkg_dict["tahun"])
+    # Workflow notes and check results are for the Walidata, not for full-text search.
+    for key in ("approval_note", "approval_checks"):
+        pkg_dict.pop(key, None)
+        pkg_dict.pop(f"extras_{key}", None)
     # The area name goes into the full text, so "Sangatta" finds 64.08.04.
     if pkg_dict.get("cakupan"):
         pkg_dict["text"] = helpers.satudata_wilayah_label(pkg_dict["cakupan"])

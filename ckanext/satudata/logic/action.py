@@ -4,12 +4,22 @@ from __future__ import annotations
 
 from typing import Any
 
+import ckan.model as model
 import ckan.plugins.toolkit as tk
 from ckan.types import Context, DataDict
 
-from ckanext.satudata import reference
+from ckanext.satudata import reference, workflow
+from ckanext.satudata.logic import roles
 
-__all__ = ["satudata_wilayah_list"]
+__all__ = [
+    "satudata_wilayah_list",
+    "satudata_dataset_submit",
+    "satudata_dataset_approve",
+    "satudata_dataset_reject",
+    "satudata_review_list",
+    "bulk_update_public",
+    "bulk_update_private",
+]
 
 
 @tk.side_effect_free
@@ -29,3 +39,181 @@ def satudata_wilayah_list(context: Context, data_dict: DataDict) -> dict[str, An
     results = [w for w in reference.wilayah_list()
                if not q or q in w["name"].lower() or w["code"].startswith(q)]
     return {"source": reference.wilayah_source(), "results": results}
+
+
+def satudata_dataset_submit(context: Context, data_dict: DataDict) -> dict[str, Any]:
+    """Submit a dataset for verification by the Walidata (``draft`` or ``rejected``
+    to ``pending``).
+
+    Callable by a Produsen Data (admin or editor) of the dataset's Instansi, or a
+    Walidata. Before the status changes the dataset is checked (validasi): the
+    metadata complete and well formed per the schema, at least one file or link,
+    links well formed, every uploaded CSV/XLSX readable (UTF-8, header row,
+    consistent columns). All failures are reported at once in a ValidationError
+    and nothing changes. The Walidata are told by e-mail.
+
+    :param id: the id or name of the dataset
+    :type id: string
+    :param note: a message for the Walidata (optional)
+    :type note: string
+    :returns: the dataset, with ``approval_status`` ``pending``
+    :rtype: dictionary
+    """
+    tk.check_access("satudata_dataset_submit", context, data_dict)
+    pkg = workflow.get_package(tk.get_or_bust(data_dict, "id"))
+    return workflow.submit(context, pkg, (data_dict.get("note") or "").strip())
+
+
+def satudata_dataset_approve(context: Context, data_dict: DataDict) -> dict[str, Any]:
+    """Approve a dataset (persetujuan).
+
+    A Walidata approves a ``pending`` dataset, or a ``draft`` directly (it is
+    checked as on submission and recorded as approved by them). Priority data
+    (``prioritas``) then goes to ``pembina_review`` and is ``approved`` only when a
+    Pembina Data approves it too. Approving an approved dataset changes nothing,
+    except that a Walidata's approval clears the "changed after verification" mark.
+    The submitter and the dataset's maintainer are told by e-mail.
+
+    :param id: the id or name of the dataset
+    :type id: string
+    :param note: a note kept with the approval (optional)
+    :type note: string
+    :returns: the dataset, with its new ``approval_status``
+    :rtype: dictionary
+    """
+    tk.check_access("satudata_dataset_approve", context, data_dict)
+    pkg = workflow.get_package(tk.get_or_bust(data_dict, "id"))
+    return workflow.approve(context, pkg, (data_dict.get("note") or "").strip())
+
+
+def satudata_dataset_reject(context: Context, data_dict: DataDict) -> dict[str, Any]:
+    """Return a dataset to its Produsen Data for correction (``rejected``).
+
+    A Walidata returns a ``pending`` dataset; a Pembina Data returns a priority
+    dataset in ``pembina_review``. The note is required and is shown to the
+    Produsen and sent to them by e-mail. Metadata and files are kept; the
+    dataset is corrected and submitted again.
+
+    :param id: the id or name of the dataset
+    :type id: string
+    :param note: what must be corrected (required)
+    :type note: string
+    :returns: the dataset, with ``approval_status`` ``rejected``
+    :rtype: dictionary
+    """
+    tk.check_access("satudata_dataset_reject", context, data_dict)
+    pkg = workflow.get_package(tk.get_or_bust(data_dict, "id"))
+    return workflow.reject(context, pkg, data_dict.get("note") or "")
+
+
+def _review_fq(context: Context, owner_org: str | None) -> str:
+    user = context.get("auth_user_obj") or context.get("user")
+    parts = []
+    if owner_org:
+        org = model.Group.get(owner_org)
+        parts.append('+owner_org:"{}"'.format(org.id if org else owner_org))
+    if not roles.is_walidata(user):
+        orgs = roles.producer_org_ids(user)
+        own = " OR ".join(f'"{o}"' for o in orgs)
+        if roles.is_pembina(user):
+            parts.append(f"+(owner_org:({own}) OR approval_status:pembina_review)" if own
+                         else "+approval_status:pembina_review")
+        else:
+            parts.append(f"+owner_org:({own or '__none__'})")
+    return " ".join(parts)
+
+
+@tk.side_effect_free
+def satudata_review_list(context: Context, data_dict: DataDict) -> dict[str, Any]:
+    """The verification queue: datasets by approval status, oldest submission first.
+
+    A Walidata sees every Instansi; a Produsen Data sees the Instansi where they are
+    admin or editor; a Pembina Data also sees priority data awaiting them.
+
+    :param status: ``draft``, ``pending`` (default), ``pembina_review``, ``approved``,
+        ``rejected``, ``changed`` (approved, then edited) or ``all``
+    :type status: string
+    :param owner_org: only this Instansi (id or name, optional)
+    :type owner_org: string
+    :param q: search words (optional)
+    :type q: string
+    :param rows: how many datasets to return (default 20, at most 100)
+    :type rows: int
+    :param start: offset of the first dataset (default 0)
+    :type start: int
+    :returns: ``count`` (matching datasets), ``counts`` (per status, same filters
+        except status) and ``results``: datasets with ``approval_status``,
+        ``approval_submitted_by``, ``approval_submitted_at``, ``approval_note``,
+        ``approval_by``, ``approval_at`` and ``approval_changed_after``
+    :rtype: dictionary
+    """
+    tk.check_access("satudata_review_list", context, data_dict)
+    status = data_dict.get("status") or workflow.PENDING
+    if status not in workflow.STATUSES + ("changed", "all"):
+        raise tk.ValidationError({"status": [tk._("Unknown status: {status}").format(status=status)]})
+    try:
+        rows = min(max(int(data_dict.get("rows", 20)), 0), 100)
+        start = max(int(data_dict.get("start", 0)), 0)
+    except (TypeError, ValueError):
+        raise tk.ValidationError({"rows": [tk._("Must be a whole number")]})
+
+    base_fq = _review_fq(context, data_dict.get("owner_org"))
+    if status == "changed":
+        status_fq = "+approval_status:approved +approval_changed_after:[* TO *]"
+    elif status == "draft":
+        status_fq = "-approval_status:(pending OR pembina_review OR approved OR rejected)"
+    elif status == "all":
+        status_fq = ""
+    else:
+        status_fq = f"+approval_status:{status}"
+    search_context = {"user": context.get("user"), "auth_user_obj": context.get("auth_user_obj")}
+    common = {"q": data_dict.get("q") or "", "include_private": True, "include_drafts": True}
+    result = tk.get_action("package_search")(dict(search_context), dict(
+        common, fq=f"{base_fq} {status_fq}".strip(), rows=rows, start=start,
+        sort="approval_submitted_at asc, metadata_created asc"))
+    facets = tk.get_action("package_search")(dict(search_context), dict(
+        common, fq=base_fq, rows=0, **{"facet.field": ["approval_status"], "facet.limit": -1}))
+    counts = {s: 0 for s in workflow.STATUSES}
+    for item in facets["search_facets"].get("approval_status", {}).get("items", []):
+        counts[item["name"]] = item["count"]
+    counts[workflow.DRAFT] = facets["count"] - sum(counts[s] for s in workflow.STATUSES if s != workflow.DRAFT)
+    changed = tk.get_action("package_search")(dict(search_context), dict(
+        common, fq=f"{base_fq} +approval_status:approved +approval_changed_after:[* TO *]", rows=0))
+    counts["changed"] = changed["count"]
+
+    keys = ("id", "name", "title", "owner_org", "private", "state", "prioritas", "metadata_modified",
+            "approval_status", "approval_note", "approval_by", "approval_at",
+            "approval_submitted_by", "approval_submitted_at", "approval_changed_after")
+    results = []
+    for pkg in result["results"]:
+        item = {k: pkg.get(k) for k in keys}
+        item["approval_status"] = item["approval_status"] or workflow.DRAFT
+        item["organization"] = {k: (pkg.get("organization") or {}).get(k) for k in ("id", "name", "title")}
+        results.append(item)
+    return {"count": result["count"], "counts": counts, "results": results}
+
+
+def _after_bulk(context: Context, data_dict: DataDict) -> None:
+    for pkg_id in data_dict.get("datasets") or []:
+        pkg = model.Package.get(pkg_id)
+        if pkg is not None and workflow.after_edit(dict(context), pkg):
+            model.repo.commit()
+            from ckan.lib import search
+            search.rebuild(pkg.id)
+
+
+@tk.chained_action
+def bulk_update_public(next_action, context: Context, data_dict: DataDict):
+    """Core's bulk "make public", followed by the portal's rule for edits of
+    verified datasets: making data public never skips the Walidata."""
+    result = next_action(context, data_dict)
+    _after_bulk(context, data_dict)
+    return result
+
+
+@tk.chained_action
+def bulk_update_private(next_action, context: Context, data_dict: DataDict):
+    """Core's bulk "make private", recorded as an edit of verified datasets."""
+    result = next_action(context, data_dict)
+    _after_bulk(context, data_dict)
+    return result

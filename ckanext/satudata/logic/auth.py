@@ -1,26 +1,98 @@
-"""Auth functions of ckanext-satudata: every rule of the portal lives here."""
+"""Auth functions of ckanext-satudata: every rule of the portal lives here.
+
+Sysadmins pass every auth function (CKAN core); they are Walidata too.
+"""
 from __future__ import annotations
 
-from ckan.types import AuthResult, Context, DataDict
 import ckan.plugins.toolkit as tk
+from ckan.types import AuthResult, Context, DataDict
 
+from ckanext.satudata import workflow
 from ckanext.satudata.logic import roles
 
-__all__ = ["satudata_set_prioritas", "satudata_wilayah_list"]
+__all__ = [
+    "satudata_set_prioritas",
+    "satudata_wilayah_list",
+    "satudata_dataset_submit",
+    "satudata_dataset_approve",
+    "satudata_dataset_reject",
+    "satudata_review_list",
+    "package_update",
+]
 
 
 def _user(context: Context):
     return context.get("auth_user_obj") or context.get("user")
 
 
+def _ok() -> AuthResult:
+    return {"success": True}
+
+
+def _no(msg: str) -> AuthResult:
+    return {"success": False, "msg": msg}
+
+
 def satudata_set_prioritas(context: Context, data_dict: DataDict) -> AuthResult:
     """Only a Walidata may mark a dataset as Data Prioritas or clear the mark."""
     if roles.is_walidata(_user(context)):
-        return {"success": True}
-    return {"success": False, "msg": tk._("Only the Walidata can set or clear Priority data")}
+        return _ok()
+    return _no(tk._("Only the Walidata can set or clear Priority data"))
 
 
 @tk.auth_allow_anonymous_access
 def satudata_wilayah_list(context: Context, data_dict: DataDict) -> AuthResult:
     """Anyone may read the reference area codes."""
-    return {"success": True}
+    return _ok()
+
+
+def satudata_dataset_submit(context: Context, data_dict: DataDict) -> AuthResult:
+    """A Produsen Data (admin or editor) of the dataset's Instansi, or a Walidata."""
+    pkg = workflow.get_package(tk.get_or_bust(data_dict, "id"))
+    user = _user(context)
+    if roles.is_walidata(user) or pkg.owner_org in roles.producer_org_ids(user):
+        return _ok()
+    return _no(tk._("Only a Produsen Data of the dataset's Instansi can submit it for verification"))
+
+
+def satudata_dataset_approve(context: Context, data_dict: DataDict) -> AuthResult:
+    """The Walidata approves; a priority dataset in Pembina review is approved by a Pembina Data."""
+    pkg = workflow.get_package(tk.get_or_bust(data_dict, "id"))
+    user = _user(context)
+    status = workflow.status_of(pkg)
+    if status == workflow.PEMBINA_REVIEW:
+        if roles.is_pembina(user):
+            return _ok()
+        return _no(tk._("This priority dataset waits for a Pembina Data to approve it"))
+    if roles.is_walidata(user) or (status == workflow.APPROVED and roles.is_pembina(user)):
+        return _ok()
+    return _no(tk._("Only the Walidata can approve this dataset"))
+
+
+def satudata_dataset_reject(context: Context, data_dict: DataDict) -> AuthResult:
+    """The Walidata returns a dataset awaiting verification; a Pembina Data one in Pembina review."""
+    pkg = workflow.get_package(tk.get_or_bust(data_dict, "id"))
+    user = _user(context)
+    if workflow.status_of(pkg) == workflow.PEMBINA_REVIEW:
+        if roles.is_pembina(user):
+            return _ok()
+        return _no(tk._("Only a Pembina Data can return this priority dataset"))
+    if roles.is_walidata(user):
+        return _ok()
+    return _no(tk._("Only the Walidata can return this dataset"))
+
+
+def satudata_review_list(context: Context, data_dict: DataDict) -> AuthResult:
+    """Walidata, Pembina Data and Produsen Data (who see their own Instansi)."""
+    user = _user(context)
+    if roles.is_walidata(user) or roles.is_pembina(user) or roles.producer_org_ids(user):
+        return _ok()
+    return _no(tk._("Only the Walidata and the Produsen Data can see the verification list"))
+
+
+@tk.chained_auth_function
+def package_update(next_auth, context: Context, data_dict: DataDict) -> AuthResult:
+    """The Walidata may correct the metadata of any Instansi's dataset; others as in core."""
+    if roles.is_walidata(_user(context)):
+        return _ok()
+    return next_auth(context, data_dict)

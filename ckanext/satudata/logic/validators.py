@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import datetime
 import json
-import os
 import re
 from typing import Any
 from urllib.parse import urlparse
@@ -33,7 +32,6 @@ __all__ = [
     "satudata_license",
     "satudata_prioritas",
     "satudata_workflow_field",
-    "satudata_resource_url",
 ]
 
 _EMAIL = re.compile(r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
@@ -46,11 +44,26 @@ def _blank(value: Any) -> bool:
     return value is missing or value is None or (isinstance(value, str) and not value.strip())
 
 
+DRAFT_BUTTON = "satudata-draft"
+
+
 def _is_draft(data: FlattenDataDict, context: Context) -> bool:
     state = data.get(("state",))
     if _blank(state):
         state = getattr(context.get("package"), "state", None)
     return state == "draft"
+
+
+def _incomplete_allowed(data: FlattenDataDict, context: Context) -> bool:
+    """A draft may be incomplete, except when a person fills in the dataset form
+    and presses "Next" (CKAN saves that step as a draft too): they get every
+    error at once; only the "Save as draft" button keeps an incomplete draft."""
+    if not _is_draft(data, context):
+        return False
+    from flask import has_request_context, request
+    if has_request_context() and request.method == "POST" and request.form.get("_ckan_phase"):
+        return request.form.get("save") == DRAFT_BUTTON
+    return True
 
 
 @scheming_validator
@@ -66,7 +79,7 @@ def satudata_required(field: dict[str, Any], schema: dict[str, Any]):
 
     def validator(key: FlattenKey, data: FlattenDataDict, errors: FlattenErrorDict,
                   context: Context) -> None:
-        if _is_draft(data, context):
+        if _incomplete_allowed(data, context):
             if _blank(data.get(key)):
                 data.pop(key, None)
                 raise StopOnError
@@ -255,19 +268,3 @@ def satudata_workflow_field(key: FlattenKey, data: FlattenDataDict,
         data.pop(key, None)
         raise StopOnError
     data[key] = value
-
-
-def satudata_resource_url(key: FlattenKey, data: FlattenDataDict,
-                          errors: FlattenErrorDict, context: Context) -> None:
-    """Uploaded files must have an allowed extension (setting
-    ``ckanext.satudata.upload.allowed_formats``); links are not restricted."""
-    url_type = data.get(key[:-1] + ("url_type",))
-    url = data.get(key)
-    if url_type != "upload" or _blank(url):
-        return
-    ext = os.path.splitext(urlparse(str(url)).path)[1].lstrip(".").lower()
-    allowed = [a.lower().lstrip(".") for a in tk.config.get("ckanext.satudata.upload.allowed_formats")]
-    if ext not in allowed:
-        errors[key].append(tk._("Files of type {ext} cannot be uploaded; allowed: {allowed}").format(
-            ext=(ext or "?").upper(), allowed=", ".join(a.upper() for a in allowed)))
-        raise StopOnError

@@ -1,10 +1,23 @@
 """Every test runs with the portal's plugins (test.ini) on the real services."""
+from __future__ import annotations
+
+import io
+import os
+from types import SimpleNamespace
+
 import pytest
+from werkzeug.datastructures import FileStorage
 
 import ckan.plugins.toolkit as tk
+from ckan.tests import factories as core_factories
+from ckan.tests import helpers
+
+from ckanext.satudata.tests.factories import complete_dataset
 
 # Plugins of test.ini whose tables come from their own alembic migrations.
 _MIGRATED_PLUGINS = ("activity", "tracking", "satudata")
+
+GOOD_CSV = "kode_wilayah,kecamatan,jumlah\n64.08.04,Sangatta Utara,120\n64.08.12,Sangatta Selatan,80\n"
 
 
 @pytest.fixture(autouse=True)
@@ -24,7 +37,69 @@ def clean_db(reset_db, migrate_db_for):
 
 
 def _has_migrations(plugin):
-    import os
     from ckan.plugins import get_plugin
-    root = os.path.dirname(__import__(type(get_plugin(plugin)).__module__, fromlist=["x"]).__file__)
-    return os.path.isdir(os.path.join(root, "migration", plugin))
+    module = __import__(type(get_plugin(plugin)).__module__, fromlist=["x"])
+    return os.path.isdir(os.path.join(os.path.dirname(module.__file__), "migration", plugin))
+
+
+def upload(data: str | bytes, filename: str) -> FileStorage:
+    if isinstance(data, str):
+        data = data.encode("utf-8")
+    return FileStorage(stream=io.BytesIO(data), filename=filename, content_type="text/csv")
+
+
+def ctx(user) -> dict:
+    """A fresh action context for a user dict, a user name, or None (anonymous)."""
+    if user is None:
+        return {"user": "", "ignore_auth": False}
+    name = user if isinstance(user, str) else user["name"]
+    return {"user": name, "ignore_auth": False}
+
+
+@pytest.fixture
+def portal(clean_db, clean_index):
+    """The people and Instansi of the Satu Data flow, on a clean database and index.
+
+    walidata: editor of diskominfo (the Walidata Instansi); pembina: editor of bps;
+    editor/admin/member: of dinkes; other_editor: editor of distan; sysadmin.
+    """
+    sysadmin = core_factories.Sysadmin()
+    orgs = {name: core_factories.Organization(name=name, title=name.title())
+            for name in ("diskominfo", "bps", "dinkes", "distan")}
+    users = {}
+    for key, org, role in [("walidata", "diskominfo", "editor"), ("pembina", "bps", "editor"),
+                           ("editor", "dinkes", "editor"), ("admin", "dinkes", "admin"),
+                           ("member", "dinkes", "member"), ("other_editor", "distan", "editor")]:
+        users[key] = core_factories.User(name=key.replace("_", "-"), email=f"{key}@kutaitimurkab.go.id")
+        helpers.call_action("organization_member_create", ctx(sysadmin),
+                            id=orgs[org]["id"], username=users[key]["name"], role=role)
+    users["outsider"] = core_factories.User(name="warga", email="warga@example.com")
+    return SimpleNamespace(sysadmin=sysadmin, orgs=orgs, **users)
+
+
+@pytest.fixture
+def make_dataset(portal):
+    """make_dataset(status="draft", **fields): a complete dinkes dataset with a CSV
+    upload, created by the dinkes editor and walked to ``status``."""
+
+    def factory(status: str = "draft", csv: str = GOOD_CSV, **fields):
+        org = fields.pop("owner_org", portal.orgs["dinkes"]["id"])
+        creator = fields.pop("creator", portal.editor)
+        prioritas = fields.pop("prioritas", False)
+        dataset = helpers.call_action("package_create", ctx(creator), **complete_dataset(org, **fields))
+        helpers.call_action("resource_create", ctx(creator), package_id=dataset["id"], name="Data",
+                            format="CSV", upload=upload(csv, "data.csv"))
+        if prioritas:
+            helpers.call_action("package_patch", ctx(portal.walidata), id=dataset["id"], prioritas=True)
+        if status != "draft":
+            helpers.call_action("satudata_dataset_submit", ctx(creator), id=dataset["id"])
+        if status in ("approved", "pembina_review"):
+            helpers.call_action("satudata_dataset_approve", ctx(portal.walidata), id=dataset["id"])
+        if status == "approved" and prioritas:
+            helpers.call_action("satudata_dataset_approve", ctx(portal.pembina), id=dataset["id"])
+        if status == "rejected":
+            helpers.call_action("satudata_dataset_reject", ctx(portal.walidata), id=dataset["id"],
+                                note="Lengkapi sumber data")
+        return helpers.call_action("package_show", {"ignore_auth": True}, id=dataset["id"])
+
+    return factory

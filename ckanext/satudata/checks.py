@@ -1,0 +1,195 @@
+"""Validation of a dataset before it goes to the Walidata (validasi data).
+
+Every failure is reported at once, in the language of the request:
+
+- the metadata is complete and well formed, by the dataset schema itself;
+- the dataset has at least one file or link;
+- every link is a well-formed http(s) address and every upload is on disk;
+- every uploaded CSV (Python's csv module) and XLSX (openpyxl) parses: UTF-8,
+  a header row, the same number of columns in every row.
+
+The results are stored with the submission so the Walidata's review page shows
+what was checked.
+"""
+from __future__ import annotations
+
+import csv
+import io
+import os
+from typing import Any, Iterable
+from urllib.parse import urlparse
+
+import ckan.lib.plugins as lib_plugins
+import ckan.model as model
+import ckan.plugins.toolkit as tk
+from ckan.lib.uploader import get_resource_uploader
+
+# Reported problems per file are capped so one broken file cannot flood the page.
+_MAX_ROW_PROBLEMS = 5
+
+
+def _result(check: str, ok: bool, message: str, **extra: Any) -> dict[str, Any]:
+    return dict(extra, check=check, ok=ok, message=message)
+
+
+def _field_labels(pkg_type: str) -> dict[str, Any]:
+    schema = tk.h.scheming_get_dataset_schema(pkg_type) or {}
+    return {f["field_name"]: f.get("label") for f in schema.get("dataset_fields", [])}
+
+
+def _label(labels: dict[str, Any], field: str) -> str:
+    label = labels.get(field) or field
+    if isinstance(label, dict):
+        return tk.h.scheming_language_text(label)
+    return str(label)
+
+
+def _metadata(context: dict[str, Any], pkg: model.Package) -> list[dict[str, Any]]:
+    dataset = tk.get_action("package_show")(
+        {"ignore_auth": True, "use_cache": False, "for_view": False}, {"id": pkg.id})
+    plugin = lib_plugins.lookup_package_plugin(pkg.type)
+    schema = plugin.update_package_schema()
+    validate_context = {
+        "model": model, "session": model.Session, "user": context.get("user"),
+        "auth_user_obj": context.get("auth_user_obj"), "package": pkg,
+        "ignore_auth": True, "satudata_checking": True,
+    }
+    data = dict(dataset, state="active")
+    data.pop("resources", None)
+    _, errors = lib_plugins.plugin_validate(plugin, validate_context, data, schema, "package_update")
+    labels = _field_labels(pkg.type)
+    results = []
+    for field, messages in sorted(errors.items()):
+        if field == "resources":
+            continue
+        text = "; ".join(m if isinstance(m, str) else str(m) for m in messages)
+        results.append(_result("metadata", False, f"{_label(labels, field)}: {text}", field=field,
+                               detail=text))
+    if not results:
+        results.append(_result("metadata", True, tk._("The metadata is complete and well formed")))
+    return results
+
+
+def _csv_problems(path: str) -> Iterable[str]:
+    try:
+        with open(path, "r", encoding="utf-8", errors="strict", newline="") as f:
+            sample = f.read(64 * 1024)
+            f.seek(0)
+            try:
+                dialect = csv.Sniffer().sniff(sample, delimiters=",;\t|")
+            except csv.Error:
+                dialect = csv.excel
+            reader = csv.reader(f, dialect)
+            header = next(reader, None)
+            if not header or not any(h.strip() for h in header):
+                yield tk._("the first row must be a header with the column names")
+                return
+            if any(not h.strip() for h in header):
+                yield tk._("the header has an empty column name")
+            width, bad = len(header), 0
+            for row in reader:
+                if not row:
+                    continue
+                if len(row) != width:
+                    bad += 1
+                    if bad <= _MAX_ROW_PROBLEMS:
+                        yield tk._("line {line} has {found} columns, the header has {expected}").format(
+                            line=reader.line_num, found=len(row), expected=width)
+            if bad > _MAX_ROW_PROBLEMS:
+                yield tk._("{count} more lines have the wrong number of columns").format(
+                    count=bad - _MAX_ROW_PROBLEMS)
+    except UnicodeDecodeError as e:
+        yield tk._("the file is not UTF-8 text (byte {position}); save it as CSV UTF-8").format(
+            position=e.start)
+    except csv.Error as e:
+        yield tk._("the file cannot be read as CSV: {error}").format(error=e)
+
+
+def _xlsx_problems(path: str) -> Iterable[str]:
+    import openpyxl
+    from openpyxl.utils.exceptions import InvalidFileException
+    from zipfile import BadZipFile
+    try:
+        workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    except (InvalidFileException, BadZipFile, KeyError, OSError, ValueError) as e:
+        yield tk._("the file cannot be opened as an Excel workbook: {error}").format(error=e)
+        return
+    try:
+        sheet = workbook.worksheets[0]
+        rows = sheet.iter_rows(values_only=True)
+        header = next(rows, None)
+        names = [c for c in (header or ()) if c not in (None, "")]
+        if not names:
+            yield tk._("the first row must be a header with the column names")
+            return
+        width = max(i + 1 for i, c in enumerate(header) if c not in (None, ""))
+        if len(names) != width:
+            yield tk._("the header has an empty column name")
+        bad = 0
+        for number, row in enumerate(rows, start=2):
+            used = [i for i, c in enumerate(row) if c not in (None, "")]
+            if used and max(used) >= width:
+                bad += 1
+                if bad <= _MAX_ROW_PROBLEMS:
+                    yield tk._("row {line} has values beyond the {expected} header columns").format(
+                        line=number, expected=width)
+        if bad > _MAX_ROW_PROBLEMS:
+            yield tk._("{count} more lines have the wrong number of columns").format(
+                count=bad - _MAX_ROW_PROBLEMS)
+    finally:
+        workbook.close()
+
+
+def _format_of(resource: dict[str, Any]) -> str:
+    fmt = (resource.get("format") or "").strip().lower()
+    if fmt:
+        return fmt
+    return os.path.splitext(urlparse(resource.get("url") or "").path)[1].lstrip(".").lower()
+
+
+def _resources(pkg: model.Package) -> list[dict[str, Any]]:
+    dataset = tk.get_action("package_show")({"ignore_auth": True, "use_cache": False}, {"id": pkg.id})
+    resources = dataset.get("resources") or []
+    if not resources:
+        return [_result("resources", False, tk._("The dataset has no file or link yet: add at least one"))]
+    results = []
+    for resource in resources:
+        name = resource.get("name") or resource.get("url") or resource["id"]
+        problems: list[str] = []
+        if resource.get("url_type") == "upload":
+            path = get_resource_uploader(resource).get_path(resource["id"])
+            if not os.path.isfile(path):
+                problems.append(tk._("the uploaded file is missing from the file store"))
+            else:
+                fmt = _format_of(resource)
+                if fmt in ("csv", "text/csv"):
+                    problems.extend(_csv_problems(path))
+                elif fmt in ("xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"):
+                    problems.extend(_xlsx_problems(path))
+        else:
+            url = resource.get("url") or ""
+            parts = urlparse(url)
+            if parts.scheme not in ("http", "https") or not parts.netloc or " " in url:
+                problems.append(tk._("the link is not a full http or https address"))
+        if problems:
+            results.append(_result("resource", False, f"{name}: " + "; ".join(problems),
+                                   resource_id=resource["id"]))
+        else:
+            results.append(_result("resource", True, tk._("{name}: readable").format(name=name),
+                                   resource_id=resource["id"]))
+    return results
+
+
+def run(context: dict[str, Any], pkg: model.Package) -> list[dict[str, Any]]:
+    return _metadata(context, pkg) + _resources(pkg)
+
+
+def raise_failures(results: list[dict[str, Any]]) -> None:
+    """A ValidationError listing every failed check, keyed by field or 'resources'."""
+    errors: dict[str, list[str]] = {}
+    for r in results:
+        if not r["ok"]:
+            key = r.get("field") or "resources"
+            errors.setdefault(key, []).append(r.get("detail") or r["message"])
+    if errors:
+        raise tk.ValidationError(errors)

@@ -1,0 +1,220 @@
+"""The approval workflow (persetujuan dan validasi data).
+
+States of ``approval_status``::
+
+    draft -> pending -> approved
+                     -> pembina_review -> approved      (Data Prioritas)
+                     -> rejected -> (edited) -> pending ...
+
+Only the actions in ``logic/action.py`` move a dataset between states, through
+``transition`` below: one database transaction that writes the approval fields,
+re-indexes the dataset (so search, show and the permission labels agree) and
+records the step in the activity stream.
+"""
+from __future__ import annotations
+
+import datetime
+import json
+import logging
+from typing import Any, Optional
+
+import ckan.lib.plugins as lib_plugins
+import ckan.model as model
+import ckan.plugins.toolkit as tk
+from ckan.lib import search
+
+from ckanext.satudata import checks, notifications
+from ckanext.satudata.logic import roles
+
+log = logging.getLogger(__name__)
+
+DRAFT = "draft"
+PENDING = "pending"
+PEMBINA_REVIEW = "pembina_review"
+APPROVED = "approved"
+REJECTED = "rejected"
+STATUSES = (DRAFT, PENDING, PEMBINA_REVIEW, APPROVED, REJECTED)
+
+WORKFLOW_FIELDS = (
+    "approval_status", "approval_note", "approval_by", "approval_at",
+    "approval_submitted_by", "approval_submitted_at", "approval_changed_after",
+    "approval_checks",
+)
+
+
+def status_label(status: Optional[str]) -> str:
+    return {
+        DRAFT: tk._("Draft"),
+        PENDING: tk._("Awaiting verification"),
+        PEMBINA_REVIEW: tk._("Awaiting Pembina Data"),
+        APPROVED: tk._("Verified"),
+        REJECTED: tk._("Returned"),
+    }.get(status or DRAFT, status or "")
+
+
+def status_of(pkg: model.Package) -> str:
+    return (pkg.extras or {}).get("approval_status") or DRAFT
+
+
+def is_public(pkg: model.Package) -> bool:
+    """What the public may see: active, Jenis Publikasi public, and approved."""
+    return pkg.state == "active" and not pkg.private and status_of(pkg) == APPROVED
+
+
+def now() -> str:
+    return datetime.datetime.utcnow().replace(microsecond=0).isoformat()
+
+
+def get_package(id_or_name: str) -> model.Package:
+    pkg = model.Package.get(id_or_name)
+    if pkg is None or pkg.state == "deleted":
+        raise tk.ObjectNotFound(tk._("Dataset not found"))
+    return pkg
+
+
+def _user(context: dict[str, Any]) -> model.User:
+    user = model.User.get(context.get("user") or "")
+    if user is None:
+        raise tk.NotAuthorized(tk._("You must be logged in"))
+    return user
+
+
+def _wrong(message: str) -> tk.ValidationError:
+    return tk.ValidationError({"approval_status": [message]})
+
+
+def transition(context: dict[str, Any], pkg: model.Package, action: str, to_status: str,
+               note: str = "", extra: Optional[dict[str, str]] = None) -> dict[str, Any]:
+    """Move ``pkg`` to ``to_status`` in one transaction and return the dataset."""
+    actor = _user(context)
+    from_status = status_of(pkg)
+    values = {"approval_status": to_status, "approval_note": note or ""}
+    values.update(extra or {})
+    extras = dict(pkg.extras or {})
+    for key, value in values.items():
+        if value:
+            extras[key] = value
+        else:
+            extras.pop(key, None)
+    pkg.extras = extras
+    try:
+        model.Session.flush()
+        # Index before commit: if Solr refuses, nothing is committed.
+        search.rebuild(pkg.id, defer_commit=False)
+        _record_activity(actor, pkg, action, from_status, to_status, note)
+        model.repo.commit()
+    except Exception:
+        model.Session.rollback()
+        search.rebuild(pkg.id, defer_commit=False)
+        raise
+    notifications.enqueue(pkg.id, action, actor.name, note)
+    return tk.get_action("package_show")(
+        {"user": actor.name, "ignore_auth": True, "use_cache": False}, {"id": pkg.id})
+
+
+def _record_activity(actor: model.User, pkg: model.Package, action: str,
+                     from_status: str, to_status: str, note: str) -> None:
+    if "activity" not in tk.config.get("ckan.plugins", []):
+        return
+    from ckanext.activity.model import Activity
+    dataset = tk.get_action("package_show")(
+        {"ignore_auth": True, "for_view": False, "use_cache": False},
+        {"id": pkg.id, "include_tracking": False})
+    activity = Activity(
+        actor.id, pkg.id, "changed package",
+        {"package": dataset, "actor": actor.name,
+         "satudata_approval": {"action": action, "from": from_status, "to": to_status,
+                               "note": note or ""}},
+        lib_plugins.get_permission_labels().get_dataset_labels(pkg),
+    )
+    model.Session.add(activity)
+
+
+# ---------------------------------------------------------------------------
+# The transitions
+
+def submit(context: dict[str, Any], pkg: model.Package, note: str = "") -> dict[str, Any]:
+    status = status_of(pkg)
+    if status not in (DRAFT, REJECTED):
+        raise _wrong(tk._("Only a draft or a returned dataset can be submitted for verification; "
+                          "this dataset is: {status}").format(status=status_label(status)))
+    results = checks.run(context, pkg)
+    checks.raise_failures(results)
+    if pkg.state == "draft":
+        pkg.state = "active"
+    return transition(context, pkg, "submit", PENDING, note, {
+        "approval_submitted_by": context["user"],
+        "approval_submitted_at": now(),
+        "approval_checks": json.dumps(results),
+        "approval_by": "", "approval_at": "", "approval_changed_after": "",
+    })
+
+
+def approve(context: dict[str, Any], pkg: model.Package, note: str = "") -> dict[str, Any]:
+    """Who may approve in which state is the auth function's rule
+    (``satudata_dataset_approve``); this only moves the state."""
+    user = _user(context)
+    status = status_of(pkg)
+    prioritas = tk.asbool((pkg.extras or {}).get("prioritas", False))
+
+    if status == APPROVED:
+        if (pkg.extras or {}).get("approval_changed_after") and roles.is_walidata(user):
+            # The Walidata has looked at the changes made after verification.
+            return transition(context, pkg, "acknowledge", APPROVED, note, {
+                "approval_by": user.name, "approval_at": now(), "approval_changed_after": ""})
+        # Approving twice is harmless: nothing changes.
+        return tk.get_action("package_show")({"user": user.name}, {"id": pkg.id})
+
+    if status == PEMBINA_REVIEW:
+        return transition(context, pkg, "approve", APPROVED, note, {
+            "approval_by": user.name, "approval_at": now()})
+
+    if status in (PENDING, DRAFT):
+        extra = {"approval_by": user.name, "approval_at": now()}
+        if status == DRAFT:
+            # Approved straight from draft by the Walidata: checked the same way.
+            results = checks.run(context, pkg)
+            checks.raise_failures(results)
+            if pkg.state == "draft":
+                pkg.state = "active"
+            extra.update({"approval_submitted_by": user.name, "approval_submitted_at": now(),
+                          "approval_checks": json.dumps(results)})
+        return transition(context, pkg, "approve", PEMBINA_REVIEW if prioritas else APPROVED, note, extra)
+
+    raise _wrong(tk._("A returned dataset must be corrected and submitted again before it is approved"))
+
+
+def reject(context: dict[str, Any], pkg: model.Package, note: str) -> dict[str, Any]:
+    user = _user(context)
+    if not (note or "").strip():
+        raise tk.ValidationError({"note": [tk._("Write a note that tells the Produsen Data what to correct")]})
+    status = status_of(pkg)
+    if status not in (PENDING, PEMBINA_REVIEW):
+        raise _wrong(tk._("Only a dataset awaiting verification can be returned; this dataset is: {status}")
+                     .format(status=status_label(status)))
+    return transition(context, pkg, "reject", REJECTED, note.strip(), {
+        "approval_by": user.name, "approval_at": now()})
+
+
+# ---------------------------------------------------------------------------
+# Edits of approved datasets (setting ckanext.satudata.approval.on_edit)
+
+def after_edit(context: dict[str, Any], pkg: model.Package) -> bool:
+    """Called inside package_update (and the bulk actions) before the dataset is
+    indexed and committed. Returns True when the approval fields changed."""
+    if context.get("satudata_workflow") or status_of(pkg) != APPROVED:
+        return False
+    user = context.get("user")
+    if roles.is_walidata(user):
+        return False
+    extras = dict(pkg.extras or {})
+    if tk.config.get("ckanext.satudata.approval.on_edit") == "review":
+        extras.update({"approval_status": PENDING, "approval_submitted_by": user or "",
+                       "approval_submitted_at": now(), "approval_changed_after": now(),
+                       "approval_note": ""})
+        pkg.extras = extras
+        notifications.enqueue(pkg.id, "resubmit", user or "", "")
+    else:
+        extras["approval_changed_after"] = now()
+        pkg.extras = extras
+    return True
