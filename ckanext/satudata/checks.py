@@ -109,9 +109,13 @@ def _xlsx_problems(path: str) -> Iterable[str]:
     import openpyxl
     from openpyxl.utils.exceptions import InvalidFileException
     from zipfile import BadZipFile
+    # A file object, because the file store keeps uploads without an extension
+    # and openpyxl judges a path by its extension.
+    handle = open(path, "rb")
     try:
-        workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
+        workbook = openpyxl.load_workbook(handle, read_only=True, data_only=True)
     except (InvalidFileException, BadZipFile, KeyError, OSError, ValueError) as e:
+        handle.close()
         yield tk._("the file cannot be opened as an Excel workbook: {error}").format(error=e)
         return
     try:
@@ -138,6 +142,7 @@ def _xlsx_problems(path: str) -> Iterable[str]:
                 count=bad - _MAX_ROW_PROBLEMS)
     finally:
         workbook.close()
+        handle.close()
 
 
 def _format_of(resource: dict[str, Any]) -> str:
@@ -167,7 +172,8 @@ def _resources(pkg: model.Package) -> list[dict[str, Any]]:
                 elif fmt in ("xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"):
                     problems.extend(_xlsx_problems(path))
         else:
-            url = resource.get("url") or ""
+            # The stored address: package_show adds "http://" to one without a scheme.
+            url = (model.Resource.get(resource["id"]).url or "").strip()
             parts = urlparse(url)
             if parts.scheme not in ("http", "https") or not parts.netloc or " " in url:
                 problems.append(tk._("the link is not a full http or https address"))

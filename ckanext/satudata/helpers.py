@@ -17,6 +17,10 @@ __all__ = [
     "satudata_is_walidata",
     "satudata_is_pembina",
     "satudata_contact",
+    "satudata_status_label",
+    "satudata_status_class",
+    "satudata_approval_step",
+    "satudata_user_display",
 ]
 
 
@@ -87,3 +91,32 @@ def satudata_contact() -> dict[str, str]:
         "phone": tk.config.get("ckanext.satudata.contact_phone"),
         "address": tk.config.get("ckanext.satudata.contact_address"),
     }
+
+
+def satudata_status_label(status: Optional[str]) -> str:
+    from ckanext.satudata import workflow
+    if status == "changed":
+        return tk._("Changed after verification")
+    if status == "all":
+        return tk._("All")
+    return workflow.status_label(status)
+
+
+def satudata_status_class(status: Optional[str]) -> str:
+    return "satudata-status satudata-status-" + (status or "draft").replace("_", "-")
+
+
+def satudata_approval_step(action: str) -> str:
+    """How an approval step reads in a history line."""
+    return {
+        "submit": tk._("submitted it for verification"),
+        "approve": tk._("approved it"),
+        "reject": tk._("returned it for correction"),
+        "acknowledge": tk._("checked the changes made after verification"),
+    }.get(action, action)
+
+
+def satudata_user_display(name: Optional[str]) -> str:
+    from ckan import model
+    user = model.User.get(name) if name else None
+    return user.display_name if user else (name or "")

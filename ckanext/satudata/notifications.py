@@ -10,8 +10,12 @@ a transition; failures are logged by the worker.
 """
 from __future__ import annotations
 
+import contextlib
 import logging
 from typing import Any, Iterable
+
+import flask_babel
+from flask import has_request_context
 
 import ckan.model as model
 import ckan.plugins.toolkit as tk
@@ -105,8 +109,27 @@ def recipients(action: str, dataset: dict[str, Any]) -> list[tuple[str, str]]:
     return _addresses([submitter] if submitter else [], maintainer)
 
 
+def _portal_language() -> contextlib.ExitStack:
+    """E-mails are written in the portal's language, also in the jobs worker,
+    which runs outside any web request."""
+    stack = contextlib.ExitStack()
+    if not has_request_context():
+        # Core's own request context for the CLI and background jobs.
+        from ckan.lib.helpers import _get_auto_flask_context
+        request_context = _get_auto_flask_context()
+        if request_context is not None:
+            stack.enter_context(request_context)
+    stack.enter_context(flask_babel.force_locale(tk.config.get("ckan.locale_default")))
+    return stack
+
+
 def send(pkg_id: str, action: str, actor: str, note: str) -> int:
     """Job: send the e-mails of one transition; returns how many were sent."""
+    with _portal_language():
+        return _send(pkg_id, action, actor, note)
+
+
+def _send(pkg_id: str, action: str, actor: str, note: str) -> int:
     dataset = tk.get_action("package_show")({"ignore_auth": True, "use_cache": False}, {"id": pkg_id})
     actor_user = model.User.get(actor)
     actor_name = actor_user.display_name if actor_user else actor

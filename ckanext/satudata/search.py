@@ -9,17 +9,24 @@ import ckan.plugins.toolkit as tk
 
 from ckanext.satudata import helpers
 
-# Facets in the order the dataset page shows them.
+
+def N_(message: str) -> str:
+    """Marks a message for extraction; translated where it is shown."""
+    return message
+
+
+# Facets in the order the dataset page shows them ("Organizations" and "Groups"
+# are core messages, which the catalogue renders as Instansi and Tematik).
 _FACETS = [
-    ("organization", "Instansi"),
-    ("groups", "Tematik"),
-    ("tags", "Tags"),
-    ("res_format", "Formats"),
-    ("license_id", "Licenses"),
-    ("frekuensi", "Publication frequency"),
-    ("level_penyajian", "Presentation level"),
-    ("tahun", "Year"),
-    ("cakupan", "Coverage area"),
+    ("organization", N_("Organizations")),
+    ("groups", N_("Groups")),
+    ("tags", N_("Tags")),
+    ("res_format", N_("Formats")),
+    ("license_id", N_("Licenses")),
+    ("frekuensi", N_("Publication frequency")),
+    ("level_penyajian", N_("Presentation level")),
+    ("tahun", N_("Year")),
+    ("cakupan", N_("Coverage area")),
 ]
 _CHOICE_FACETS = ("frekuensi", "level_penyajian", "cakupan")
 

@@ -1,11 +1,34 @@
-"""Pages of the portal (registered by the blueprints blanket)."""
+"""Pages of the portal (registered by the blueprints blanket).
+
+Every page calls the Action API, so the auth functions decide who may see or do
+what; a page never grants more than the API.
+"""
 from __future__ import annotations
 
+from typing import Any
+
 from flask import Blueprint
+from markupsafe import escape
 
 import ckan.plugins.toolkit as tk
+from ckan.common import current_user, request
+
+from ckanext.satudata import workflow
 
 satudata = Blueprint("satudata", __name__)
+
+PER_PAGE = 20
+_STEPS = {
+    # url step -> (action, success message)
+    "ajukan": ("satudata_dataset_submit", "The dataset was submitted for verification"),
+    "setujui": ("satudata_dataset_approve", "The dataset was approved"),
+    "kembalikan": ("satudata_dataset_reject", "The dataset was returned to its Produsen Data"),
+}
+
+
+def _context() -> dict[str, Any]:
+    return {"user": current_user.name if current_user.is_authenticated else "",
+            "auth_user_obj": current_user if current_user.is_authenticated else None}
 
 
 @satudata.route("/instansi")
@@ -18,3 +41,108 @@ def instansi():
 def tematik():
     """Tematik is what the portal calls CKAN's groups."""
     return tk.redirect_to("group.index")
+
+
+def _flash_errors(error: tk.ValidationError) -> None:
+    messages = []
+    for key, value in (error.error_dict or {}).items():
+        items = value if isinstance(value, list) else [value]
+        messages.extend(str(v) for v in items)
+    if len(messages) == 1:
+        tk.h.flash_error(messages[0])
+    else:
+        items = "".join(f"<li>{escape(m)}</li>" for m in messages)
+        tk.h.flash_error(f"{escape(tk._('The dataset cannot go further yet:'))}<ul>{items}</ul>",
+                         allow_html=True)
+
+
+@satudata.route("/dataset/<id>/<any(ajukan, setujui, kembalikan):step>", methods=["POST"])
+def dataset_step(id: str, step: str):
+    """Ajukan verifikasi / Setujui / Kembalikan, from the dataset page or the review page."""
+    action, done = _STEPS[step]
+    came_from = request.form.get("came_from")
+    target = tk.url_for("satudata.review", id=id) if came_from == "review" else \
+        tk.url_for("dataset.read", id=id)
+    try:
+        tk.get_action(action)(_context(), {"id": id, "note": request.form.get("note", "")})
+        tk.h.flash_success(tk._(done))
+    except tk.NotAuthorized as e:
+        return tk.abort(403, str(e) or tk._("Not authorized"))
+    except tk.ObjectNotFound:
+        return tk.abort(404, tk._("Dataset not found"))
+    except tk.ValidationError as e:
+        _flash_errors(e)
+    return tk.redirect_to(target)
+
+
+def _review_list(status: str, owner_org: str, q: str, page: int) -> dict[str, Any]:
+    return tk.get_action("satudata_review_list")(_context(), {
+        "status": status, "owner_org": owner_org or None, "q": q,
+        "rows": PER_PAGE, "start": (page - 1) * PER_PAGE})
+
+
+def _queue_page(template: str, default_status: str, endpoint: str):
+    status = request.args.get("status") or default_status
+    owner_org = request.args.get("owner_org", "")
+    q = request.args.get("q", "")
+    try:
+        page = max(int(request.args.get("page", 1)), 1)
+    except ValueError:
+        page = 1
+    try:
+        result = _review_list(status, owner_org, q, page)
+    except tk.NotAuthorized:
+        return tk.abort(403, tk._("Only the Walidata and the Produsen Data can see the verification list"))
+    except tk.ValidationError:
+        return tk.abort(400, tk._("Unknown status: {status}").format(status=status))
+
+    def pager_url(q: Any = None, page: int = 1) -> str:
+        return tk.url_for(endpoint, status=status, owner_org=owner_org or None, q=q or None, page=page)
+
+    pager = tk.h.Page(collection=[], page=page, url=pager_url, item_count=result["count"],
+                      items_per_page=PER_PAGE)
+    return tk.render(template, {
+        "result": result, "status": status, "owner_org": owner_org, "q": q, "page": pager,
+        "statuses": list(workflow.STATUSES) + ["changed", "all"],
+        "organizations": tk.get_action("organization_list")({}, {"all_fields": True, "limit": 1000}),
+        "endpoint": endpoint,
+    })
+
+
+@satudata.route("/verifikasi")
+def verifikasi():
+    """The Walidata's queue: by status and Instansi, searchable, oldest first."""
+    if not current_user.is_authenticated:
+        return tk.redirect_to("user.login", came_from=tk.url_for("satudata.verifikasi"))
+    return _queue_page("satudata/verifikasi/index.html", workflow.PENDING, "satudata.verifikasi")
+
+
+@satudata.route("/dashboard/instansi")
+def dashboard_instansi():
+    """The Produsen Data's dashboard: their Instansi's datasets by status."""
+    if not current_user.is_authenticated:
+        return tk.redirect_to("user.login", came_from=tk.url_for("satudata.dashboard_instansi"))
+    return _queue_page("satudata/dashboard_instansi.html", "all", "satudata.dashboard_instansi")
+
+
+@satudata.route("/verifikasi/<id>")
+def review(id: str):
+    """One dataset under review: its metadata, files, check results and history."""
+    context = _context()
+    try:
+        pkg = tk.get_action("package_show")(dict(context), {"id": id})
+        tk.check_access("satudata_review_list", dict(context), {})
+    except tk.ObjectNotFound:
+        return tk.abort(404, tk._("Dataset not found"))
+    except tk.NotAuthorized:
+        return tk.abort(403, tk._("Only the Walidata and the Produsen Data can see the verification list"))
+    history = []
+    try:
+        activities = tk.get_action("package_activity_list")(dict(context), {"id": pkg["id"], "limit": 100})
+        history = [a for a in activities if "satudata_approval" in (a.get("data") or {})]
+    except (KeyError, tk.NotAuthorized):
+        pass
+    return tk.render("satudata/verifikasi/review.html", {
+        "pkg": pkg, "pkg_dict": pkg, "history": history,
+        "schema": tk.h.scheming_get_dataset_schema(pkg["type"]),
+    })

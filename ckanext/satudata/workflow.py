@@ -35,6 +35,8 @@ APPROVED = "approved"
 REJECTED = "rejected"
 STATUSES = (DRAFT, PENDING, PEMBINA_REVIEW, APPROVED, REJECTED)
 
+ACTIVITY_TYPE = "satudata approval package"
+
 WORKFLOW_FIELDS = (
     "approval_status", "approval_note", "approval_by", "approval_at",
     "approval_submitted_by", "approval_submitted_at", "approval_changed_after",
@@ -120,8 +122,10 @@ def _record_activity(actor: model.User, pkg: model.Package, action: str,
     dataset = tk.get_action("package_show")(
         {"ignore_auth": True, "for_view": False, "use_cache": False},
         {"id": pkg.id, "include_tracking": False})
+    # The type ends in "package" because the activity plugin filters only such
+    # activities by permission labels: internal steps stay internal.
     activity = Activity(
-        actor.id, pkg.id, "changed package",
+        actor.id, pkg.id, ACTIVITY_TYPE,
         {"package": dataset, "actor": actor.name,
          "satudata_approval": {"action": action, "from": from_status, "to": to_status,
                                "note": note or ""}},

@@ -1,0 +1,171 @@
+"""Validation at submission (validasi data) and the workflow's e-mails."""
+from __future__ import annotations
+
+import email
+import io
+from email.header import decode_header, make_header
+
+import openpyxl
+import pytest
+from aiosmtpd.controller import Controller
+
+import ckan.plugins.toolkit as tk
+from ckan.lib import jobs
+from ckan.tests import helpers
+
+from ckanext.satudata.tests.conftest import ctx, upload
+
+
+def _submit_errors(api, portal, dataset_id):
+    """Errors of a submission through the HTTP API (Indonesian, the default language)."""
+    error = api.error("satudata_dataset_submit", portal.editor, id=dataset_id)
+    assert error["__type"] == "Validation Error"
+    return {k: v for k, v in error.items() if not k.startswith("__")}
+
+
+def _status(dataset_id):
+    return helpers.call_action("package_show", {"ignore_auth": True}, id=dataset_id)["approval_status"]
+
+
+def _xlsx(rows):
+    book = openpyxl.Workbook()
+    for row in rows:
+        book.active.append(row)
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def test_a_dataset_without_files_cannot_be_submitted(api, portal):
+    from ckanext.satudata.tests.factories import complete_dataset
+    dataset = helpers.call_action("package_create", ctx(portal.editor), **complete_dataset(portal.orgs["dinkes"]["id"]))
+    errors = _submit_errors(api, portal, dataset["id"])
+    assert list(errors) == ["resources"]
+    assert "berkas" in errors["resources"][0].lower()
+    assert _status(dataset["id"]) == "draft"
+
+
+def test_every_failure_is_reported_at_once_in_indonesian(api, portal):
+    dataset = helpers.call_action("package_create", ctx(portal.editor), name="setengah-jadi",
+                                  title="Setengah jadi", owner_org=portal.orgs["dinkes"]["id"], state="draft")
+    helpers.call_action("resource_create", ctx(portal.editor), package_id=dataset["id"], name="Rusak",
+                        format="CSV", upload=upload("a,b,c\n1,2,3\n4,5\n6,7,8,9\n", "rusak.csv"))
+    helpers.call_action("resource_create", ctx(portal.editor), package_id=dataset["id"], name="Latin-1",
+                        format="CSV", upload=upload("nama,kota\nJos\xe9,Sangatta\n".encode("latin-1"), "latin.csv"))
+    errors = _submit_errors(api, portal, dataset["id"])
+    for field in ("notes", "sumber", "maintainer", "maintainer_email", "frekuensi", "level_penyajian", "tahun"):
+        assert field in errors, field
+        assert errors[field] == ["Wajib diisi"], errors[field]
+    files = " | ".join(errors["resources"])
+    assert "Rusak: baris 3 memiliki 2 kolom, header memiliki 3" in files
+    assert "baris 4 memiliki 4 kolom" in files
+    assert "Latin-1: berkas bukan teks UTF-8" in files
+    assert _status(dataset["id"]) == "draft"
+
+
+def test_xlsx_files_are_opened_and_checked(api, portal):
+    from ckanext.satudata.tests.factories import complete_dataset
+    dataset = helpers.call_action("package_create", ctx(portal.editor), **complete_dataset(portal.orgs["dinkes"]["id"]))
+    good = _xlsx([["kecamatan", "jumlah"], ["Bengalon", 10], ["Kaubun", 12]])
+    bad = _xlsx([["kecamatan", "jumlah"], ["Bengalon", 10, "lebih"]])
+    for name, data in (("Baik", good), ("Buruk", bad)):
+        helpers.call_action("resource_create", ctx(portal.editor), package_id=dataset["id"], name=name,
+                            format="XLSX", upload=upload(data, f"{name}.xlsx"))
+    errors = _submit_errors(api, portal, dataset["id"])
+    assert errors["resources"] == ["Buruk: baris 2 memiliki nilai di luar 2 kolom header"]
+    helpers.call_action("resource_delete", ctx(portal.editor), id=[
+        r for r in helpers.call_action("package_show", {"ignore_auth": True}, id=dataset["id"])["resources"]
+        if r["name"] == "Buruk"][0]["id"])
+    submitted = helpers.call_action("satudata_dataset_submit", ctx(portal.editor), id=dataset["id"])
+    assert submitted["approval_status"] == "pending"
+
+
+def test_links_must_be_well_formed(api, portal):
+    from ckanext.satudata.tests.factories import complete_dataset
+    dataset = helpers.call_action("package_create", ctx(portal.editor), **complete_dataset(portal.orgs["dinkes"]["id"]))
+    helpers.call_action("resource_create", ctx(portal.editor), package_id=dataset["id"], name="Tautan",
+                        url="ftp//data.kutaitimurkab.go.id/x.csv", format="CSV")
+    errors = _submit_errors(api, portal, dataset["id"])
+    assert errors["resources"] == ["Tautan: tautan bukan alamat http atau https yang lengkap"]
+
+
+def test_the_check_results_are_kept_for_the_walidata(portal, make_dataset):
+    dataset = make_dataset("pending")
+    checks = helpers.call_action("package_show", {"ignore_auth": True}, id=dataset["id"])["approval_checks"]
+    assert all(c["ok"] for c in checks)
+    assert {c["check"] for c in checks} == {"metadata", "resource"}
+
+
+# --------------------------------------------------------------------------- e-mail
+
+class _Inbox:
+    def __init__(self):
+        self.messages = []
+
+    async def handle_DATA(self, server, session, envelope):
+        message = email.message_from_bytes(envelope.content)
+        self.messages.append({
+            "to": envelope.rcpt_tos,
+            "subject": str(make_header(decode_header(message["Subject"]))),
+            "body": message.get_payload(decode=True).decode("utf-8"),
+        })
+        return "250 OK"
+
+
+@pytest.fixture
+def smtp():
+    """A real SMTP server on 127.0.0.1:8025 (test.ini's smtp.server)."""
+    inbox = _Inbox()
+    controller = Controller(inbox, hostname="127.0.0.1", port=8025)
+    controller.start()
+    yield inbox
+    controller.stop()
+
+
+def _run_jobs():
+    jobs.Worker(["default"]).work(burst=True)
+
+
+def _delivered(smtp) -> dict:
+    """Run the queued jobs; the messages they delivered, by recipient."""
+    smtp.messages.clear()
+    _run_jobs()
+    return {to: m for m in smtp.messages for to in m["to"]}
+
+
+@pytest.mark.usefixtures("with_test_worker", "clean_queues")
+def test_walidata_are_told_of_a_submission_and_the_produsen_of_the_decision(portal, make_dataset, smtp):
+    dataset = make_dataset("draft", maintainer_email="pengelola@dinkes.kutaitimurkab.go.id",
+                           title="Cakupan Imunisasi")
+    helpers.call_action("satudata_dataset_submit", ctx(portal.editor), id=dataset["id"])
+    submitted = _delivered(smtp)
+    assert set(submitted) == {"walidata@kutaitimurkab.go.id", portal.sysadmin["email"]}
+    message = submitted["walidata@kutaitimurkab.go.id"]
+    assert "menunggu verifikasi" in message["subject"].lower()
+    assert "Cakupan Imunisasi" in message["subject"]
+    assert f"/dataset/{dataset['name']}" in message["body"]
+
+    helpers.call_action("satudata_dataset_reject", ctx(portal.walidata), id=dataset["id"],
+                        note="Sumber data belum lengkap")
+    returned = _delivered(smtp)
+    assert set(returned) == {"editor@kutaitimurkab.go.id", "pengelola@dinkes.kutaitimurkab.go.id"}
+    message = returned["pengelola@dinkes.kutaitimurkab.go.id"]
+    assert "dikembalikan" in message["subject"].lower()
+    assert "Sumber data belum lengkap" in message["body"]
+
+    helpers.call_action("satudata_dataset_submit", ctx(portal.editor), id=dataset["id"])
+    assert set(_delivered(smtp)) == {"walidata@kutaitimurkab.go.id", portal.sysadmin["email"]}
+    helpers.call_action("satudata_dataset_approve", ctx(portal.walidata), id=dataset["id"], note="Terima kasih")
+    approved = _delivered(smtp)
+    assert set(approved) == {"editor@kutaitimurkab.go.id", "pengelola@dinkes.kutaitimurkab.go.id"}
+    message = approved["editor@kutaitimurkab.go.id"]
+    assert "terverifikasi" in message["subject"].lower()
+    assert "Terima kasih" in message["body"]
+
+
+@pytest.mark.usefixtures("with_test_worker", "clean_queues")
+def test_a_transition_stands_when_no_mail_server_answers(portal, make_dataset):
+    dataset = make_dataset("draft")
+    helpers.call_action("satudata_dataset_submit", ctx(portal.editor), id=dataset["id"])
+    _run_jobs()  # nothing listens on 8025: the job logs the failure
+    assert _status(dataset["id"]) == "pending"
