@@ -117,5 +117,12 @@ echo $! >"$PIDS/worker.pid"
 _started+=(worker)
 stop_worker() { kill "$(cat "$PIDS/worker.pid")" 2>/dev/null || true; rm -f "$PIDS/worker.pid"; }
 
+# The web server runs as a background job that the shell waits for, so Ctrl-C or
+# a TERM reaches the EXIT trap at once and everything started here is stopped.
+ckan run --host 127.0.0.1 --port "$WEB_PORT" --disable-reloader 2>&1 | tee -a "$LOGS/web.log" &
+web=$!
+_started+=(web)
+stop_web() { pkill -TERM -f "ckan run --host 127.0.0.1 --port $WEB_PORT" 2>/dev/null || true; kill "$web" 2>/dev/null || true; }
+wait_until 60 "the web server" "$LOGS/web.log" curl -sf "http://127.0.0.1:$WEB_PORT/api/3/action/status_show"
 say "Portal Satu Data Kutai Timur: http://127.0.0.1:$WEB_PORT  (sysadmin: $CKAN_SYSADMIN_NAME; Ctrl-C stops)"
-ckan run --host 127.0.0.1 --port "$WEB_PORT" --disable-reloader
+wait "$web"

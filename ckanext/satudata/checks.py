@@ -182,12 +182,29 @@ def _resources(pkg: model.Package) -> list[dict[str, Any]]:
                                    resource_id=resource["id"]))
         else:
             results.append(_result("resource", True, tk._("{name}: readable").format(name=name),
-                                   resource_id=resource["id"]))
+                                   resource_id=resource["id"], name=name))
     return results
 
 
 def run(context: dict[str, Any], pkg: model.Package) -> list[dict[str, Any]]:
     return _metadata(context, pkg) + _resources(pkg)
+
+
+def stored(results: list[dict[str, Any]]) -> str:
+    """The results kept with a submission: language-neutral, rendered by the page
+    that shows them (helper ``satudata_check_message``)."""
+    import json
+    keep = ("check", "ok", "field", "resource_id", "name")
+    return json.dumps([{k: r[k] for k in keep if k in r} for r in results])
+
+
+def message(result: dict[str, Any]) -> str:
+    """A stored result in the current language."""
+    if result.get("ok"):
+        if result.get("check") == "metadata":
+            return tk._("The metadata is complete and well formed")
+        return tk._("{name}: readable").format(name=result.get("name") or result.get("resource_id"))
+    return result.get("message") or tk._("Failed")
 
 
 def raise_failures(results: list[dict[str, Any]]) -> None:

@@ -21,6 +21,7 @@ __all__ = [
     "satudata_status_class",
     "satudata_approval_step",
     "satudata_user_display",
+    "satudata_check_message",
 ]
 
 
@@ -120,3 +121,8 @@ def satudata_user_display(name: Optional[str]) -> str:
     from ckan import model
     user = model.User.get(name) if name else None
     return user.display_name if user else (name or "")
+
+
+def satudata_check_message(result: dict[str, Any]) -> str:
+    from ckanext.satudata import checks
+    return checks.message(result)

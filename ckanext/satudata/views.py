@@ -12,17 +12,25 @@ from markupsafe import escape
 
 import ckan.plugins.toolkit as tk
 from ckan.common import current_user, request
+from ckan.lib.pagination import Page
 
 from ckanext.satudata import workflow
 
 satudata = Blueprint("satudata", __name__)
 
 PER_PAGE = 20
+
+
+def N_(message: str) -> str:
+    """Marks a message for extraction; translated where it is shown."""
+    return message
+
+
 _STEPS = {
     # url step -> (action, success message)
-    "ajukan": ("satudata_dataset_submit", "The dataset was submitted for verification"),
-    "setujui": ("satudata_dataset_approve", "The dataset was approved"),
-    "kembalikan": ("satudata_dataset_reject", "The dataset was returned to its Produsen Data"),
+    "ajukan": ("satudata_dataset_submit", N_("The dataset was submitted for verification")),
+    "setujui": ("satudata_dataset_approve", N_("The dataset was approved")),
+    "kembalikan": ("satudata_dataset_reject", N_("The dataset was returned to its Produsen Data")),
 }
 
 
@@ -44,16 +52,20 @@ def tematik():
 
 
 def _flash_errors(error: tk.ValidationError) -> None:
+    """Every problem of a refused step, each metadata problem with its field's label."""
+    schema = tk.h.scheming_get_dataset_schema("dataset") or {}
+    labels = {f["field_name"]: tk.h.scheming_language_text(f.get("label"))
+              for f in schema.get("dataset_fields", [])}
     messages = []
     for key, value in (error.error_dict or {}).items():
-        items = value if isinstance(value, list) else [value]
-        messages.extend(str(v) for v in items)
+        for item in (value if isinstance(value, list) else [value]):
+            messages.append(f"{labels[key]}: {item}" if key in labels else str(item))
     if len(messages) == 1:
         tk.h.flash_error(messages[0])
     else:
+        heading = tk._("The dataset cannot go further yet:")
         items = "".join(f"<li>{escape(m)}</li>" for m in messages)
-        tk.h.flash_error(f"{escape(tk._('The dataset cannot go further yet:'))}<ul>{items}</ul>",
-                         allow_html=True)
+        tk.h.flash_error(f"{escape(heading)}<ul>{items}</ul>", allow_html=True)
 
 
 @satudata.route("/dataset/<id>/<any(ajukan, setujui, kembalikan):step>", methods=["POST"])
@@ -81,7 +93,7 @@ def _review_list(status: str, owner_org: str, q: str, page: int) -> dict[str, An
         "rows": PER_PAGE, "start": (page - 1) * PER_PAGE})
 
 
-def _queue_page(template: str, default_status: str, endpoint: str):
+def _queue_page(template: str, default_status: str, endpoint: str, extra: dict[str, Any] | None = None):
     status = request.args.get("status") or default_status
     owner_org = request.args.get("owner_org", "")
     q = request.args.get("q", "")
@@ -99,13 +111,14 @@ def _queue_page(template: str, default_status: str, endpoint: str):
     def pager_url(q: Any = None, page: int = 1) -> str:
         return tk.url_for(endpoint, status=status, owner_org=owner_org or None, q=q or None, page=page)
 
-    pager = tk.h.Page(collection=[], page=page, url=pager_url, item_count=result["count"],
+    pager = Page(collection=[], page=page, url=pager_url, item_count=result["count"],
                       items_per_page=PER_PAGE)
     return tk.render(template, {
         "result": result, "status": status, "owner_org": owner_org, "q": q, "page": pager,
         "statuses": list(workflow.STATUSES) + ["changed", "all"],
         "organizations": tk.get_action("organization_list")({}, {"all_fields": True, "limit": 1000}),
         "endpoint": endpoint,
+        **(extra or {}),
     })
 
 
@@ -122,7 +135,9 @@ def dashboard_instansi():
     """The Produsen Data's dashboard: their Instansi's datasets by status."""
     if not current_user.is_authenticated:
         return tk.redirect_to("user.login", came_from=tk.url_for("satudata.dashboard_instansi"))
-    return _queue_page("satudata/dashboard_instansi.html", "all", "satudata.dashboard_instansi")
+    user_dict = tk.get_action("user_show")(_context(), {"id": current_user.id})
+    return _queue_page("satudata/dashboard_instansi.html", "all", "satudata.dashboard_instansi",
+                       {"user_dict": user_dict, "is_myself": True})
 
 
 @satudata.route("/verifikasi/<id>")

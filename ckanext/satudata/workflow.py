@@ -149,7 +149,7 @@ def submit(context: dict[str, Any], pkg: model.Package, note: str = "") -> dict[
     return transition(context, pkg, "submit", PENDING, note, {
         "approval_submitted_by": context["user"],
         "approval_submitted_at": now(),
-        "approval_checks": json.dumps(results),
+        "approval_checks": checks.stored(results),
         "approval_by": "", "approval_at": "", "approval_changed_after": "",
     })
 
@@ -182,7 +182,7 @@ def approve(context: dict[str, Any], pkg: model.Package, note: str = "") -> dict
             if pkg.state == "draft":
                 pkg.state = "active"
             extra.update({"approval_submitted_by": user.name, "approval_submitted_at": now(),
-                          "approval_checks": json.dumps(results)})
+                          "approval_checks": checks.stored(results)})
         return transition(context, pkg, "approve", PEMBINA_REVIEW if prioritas else APPROVED, note, extra)
 
     raise _wrong(tk._("A returned dataset must be corrected and submitted again before it is approved"))

@@ -17,6 +17,7 @@ from ckanext.satudata.tests.factories import complete_dataset
 # Plugins of test.ini whose tables come from their own alembic migrations.
 _MIGRATED_PLUGINS = ("activity", "tracking", "satudata")
 
+PASSWORD = "Rahasia#Kutim2026"
 GOOD_CSV = "kode_wilayah,kecamatan,jumlah\n64.08.04,Sangatta Utara,120\n64.08.12,Sangatta Selatan,80\n"
 
 
@@ -70,10 +71,11 @@ def portal(clean_db, clean_index):
     for key, org, role in [("walidata", "diskominfo", "editor"), ("pembina", "bps", "editor"),
                            ("editor", "dinkes", "editor"), ("admin", "dinkes", "admin"),
                            ("member", "dinkes", "member"), ("other_editor", "distan", "editor")]:
-        users[key] = core_factories.User(name=key.replace("_", "-"), email=f"{key}@kutaitimurkab.go.id")
+        users[key] = core_factories.User(name=key.replace("_", "-"), email=f"{key}@kutaitimurkab.go.id",
+                                         password=PASSWORD)
         helpers.call_action("organization_member_create", ctx(sysadmin),
                             id=orgs[org]["id"], username=users[key]["name"], role=role)
-    users["outsider"] = core_factories.User(name="warga", email="warga@example.com")
+    users["outsider"] = core_factories.User(name="warga", email="warga@example.com", password=PASSWORD)
     return SimpleNamespace(sysadmin=sysadmin, orgs=orgs, **users)
 
 
@@ -143,3 +145,79 @@ class Api:
 @pytest.fixture
 def api(app):
     return Api(app)
+
+
+class Browser:
+    """A person at a browser: own cookies, logs in through the form, submits
+    the forms of the pages it reads (hidden fields and CSRF token included)."""
+
+    def __init__(self, make_app):
+        self.app = make_app()
+
+    def get(self, url: str, **kwargs):
+        kwargs.setdefault("follow_redirects", False)
+        return self.app.get(url, **kwargs)
+
+    def page(self, url: str, status: int = 200):
+        from bs4 import BeautifulSoup
+        response = self.app.get(url)
+        assert response.status_code == status, (url, response.status_code)
+        return BeautifulSoup(response.get_data(as_text=True), "html.parser")
+
+    def login(self, user, password: str = PASSWORD):
+        name = user if isinstance(user, str) else user["name"]
+        response = self.submit("/user/login", {"login": name, "password": password},
+                               form=lambda f: f.find("input", attrs={"name": "password"}))
+        assert response.status_code in (200, 302), response.status_code
+        return self
+
+    def form_fields(self, form) -> list[tuple[str, str]]:
+        fields = []
+        for element in form.find_all(["input", "textarea", "select"]):
+            name = element.get("name")
+            if not name or element.get("disabled") is not None:
+                continue
+            if element.name == "input" and element.get("type") in ("checkbox", "radio") \
+                    and element.get("checked") is None:
+                continue
+            if element.name == "input" and element.get("type") in ("submit", "button", "file"):
+                continue
+            if element.name == "select":
+                chosen = element.find("option", selected=True) or element.find("option")
+                fields.append((name, chosen.get("value", chosen.text) if chosen else ""))
+            elif element.name == "textarea":
+                fields.append((name, element.text))
+            else:
+                fields.append((name, element.get("value", "")))
+        return fields
+
+    def submit(self, url: str, data: dict, form=None, button: tuple[str, str] | None = None,
+               files: dict | None = None):
+        """Open ``url``, find the form (a predicate on forms, or the first POST form
+        that is not the site search), fill ``data`` over its fields and post it."""
+        from werkzeug.datastructures import MultiDict
+        soup = self.page(url)
+        forms = [f for f in soup.find_all("form") if (f.get("method") or "get").lower() == "post"]
+        if form is not None:
+            forms = [f for f in forms if form(f)]
+        assert forms, f"no matching form on {url}"
+        chosen = forms[0]
+        fields = MultiDict(self.form_fields(chosen))
+        for key, value in data.items():
+            if isinstance(value, list):
+                fields.setlist(key, value)
+            else:
+                fields[key] = value
+        if button:
+            fields[button[0]] = button[1]
+        for key, value in (files or {}).items():
+            fields[key] = value
+        action = chosen.get("action") or url
+        return self.app.post(action, data=fields, content_type="multipart/form-data" if files else None,
+                             follow_redirects=False)
+
+
+@pytest.fixture
+def browser(make_app):
+    """browser() -> a new Browser with its own cookies."""
+    return lambda: Browser(make_app)
