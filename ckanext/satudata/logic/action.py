@@ -19,6 +19,8 @@ __all__ = [
     "satudata_review_list",
     "bulk_update_public",
     "bulk_update_private",
+    "package_create",
+    "package_update",
 ]
 
 
@@ -217,3 +219,22 @@ def bulk_update_private(next_action, context: Context, data_dict: DataDict):
     result = next_action(context, data_dict)
     _after_bulk(context, data_dict)
     return result
+
+
+@tk.chained_action
+def package_create(next_action, context: Context, data_dict: DataDict):
+    """Core's package_create; a Produsen may also save an incomplete draft
+    (``state: draft``), which core keeps for package admins only."""
+    context["satudata_state"] = data_dict.get("state") or "active"
+    if data_dict.get("state") == "draft":
+        context["allow_state_change"] = True
+    return next_action(context, data_dict)
+
+
+@tk.chained_action
+def package_update(next_action, context: Context, data_dict: DataDict):
+    """Core's package_update; notes the state asked for, so a draft stays
+    lenient and a dataset leaving the draft state must be complete."""
+    pkg = model.Package.get(data_dict.get("id") or data_dict.get("name") or "")
+    context["satudata_state"] = data_dict.get("state") or (pkg.state if pkg else "active")
+    return next_action(context, data_dict)

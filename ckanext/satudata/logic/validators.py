@@ -48,6 +48,10 @@ DRAFT_BUTTON = "satudata-draft"
 
 
 def _is_draft(data: FlattenDataDict, context: Context) -> bool:
+    # The state asked for, noted by the chained package_create/_update before
+    # validation: core's state validator may drop the key before ours run.
+    if "satudata_state" in context:
+        return context["satudata_state"] == "draft"
     state = data.get(("state",))
     if _blank(state):
         state = getattr(context.get("package"), "state", None)
