@@ -233,6 +233,21 @@ start_solr() {
   die "Solr did not come up within 90s (log: $LOGS/solr-console.log)"
 }
 
+# ensure_solr_core NAME : a core with CKAN's schema in the running Solr, created
+# through the CoreAdmin API when missing (used for isolated test runs).
+ensure_solr_core() {
+  local core=$1 home schema
+  curl -sf "http://127.0.0.1:$SOLR_PORT/solr/$core/select?q=*:*&rows=0" >/dev/null && return 0
+  home=$(curl -sf "http://127.0.0.1:$SOLR_PORT/solr/admin/info/system?wt=json" |
+    "$VENV/bin/python" -c 'import json, sys; print(json.load(sys.stdin)["solr_home"])') \
+    || die "cannot ask Solr for its home directory to create core $core"
+  schema=$("$VENV/bin/python" -c 'import ckan, os; print(os.path.join(os.path.dirname(ckan.__file__), "config", "solr", "schema.xml"))')
+  mkdir -p "$home/$core/conf"
+  cp "$ROOT/solr/solrconfig.xml" "$schema" "$ROOT"/solr/{synonyms,protwords,stopwords}.txt "$home/$core/conf/"
+  curl -sf "http://127.0.0.1:$SOLR_PORT/solr/admin/cores?action=CREATE&name=$core&instanceDir=$core" >/dev/null \
+    || die "Solr could not create core $core (see $LOGS/solr.log)"
+}
+
 stop_solr() {
   local pid
   pid=$(cat "$PIDS/solr.pid" 2>/dev/null) || return 0

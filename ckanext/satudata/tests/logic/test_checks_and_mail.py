@@ -114,9 +114,10 @@ class _Inbox:
 
 @pytest.fixture
 def smtp():
-    """A real SMTP server on 127.0.0.1:8025 (test.ini's smtp.server)."""
+    """A real SMTP server where the portal sends mail (smtp.server, 127.0.0.1:8025 in test.ini)."""
     inbox = _Inbox()
-    controller = Controller(inbox, hostname="127.0.0.1", port=8025)
+    host, port = tk.config["smtp.server"].split(":")
+    controller = Controller(inbox, hostname=host, port=int(port))
     controller.start()
     yield inbox
     controller.stop()
