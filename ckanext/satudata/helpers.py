@@ -22,6 +22,9 @@ __all__ = [
     "satudata_approval_step",
     "satudata_user_display",
     "satudata_check_message",
+    "satudata_locale_url",
+    "satudata_pages",
+    "satudata_home",
 ]
 
 
@@ -126,3 +129,38 @@ def satudata_user_display(name: Optional[str]) -> str:
 def satudata_check_message(result: dict[str, Any]) -> str:
     from ckanext.satudata import checks
     return checks.message(result)
+
+
+def satudata_locale_url(locale: str) -> str:
+    """The current page in another language: CKAN reads the locale from the first
+    path segment, and the default language has none."""
+    from flask import request
+    path = request.path
+    for offered in tk.config.get("ckan.locales_offered") or []:
+        if path == f"/{offered}" or path.startswith(f"/{offered}/"):
+            path = path[len(offered) + 1:] or "/"
+            break
+    if locale != tk.config.get("ckan.locale_default"):
+        path = f"/{locale}" + ("" if path == "/" else path)
+    query = request.query_string.decode("utf-8", "replace")
+    return f"{path}?{query}" if query else path
+
+
+def satudata_pages() -> list[tuple[str, str]]:
+    from ckanext.satudata.views import PAGES
+    return [(page, tk._(title)) for page, title in PAGES]
+
+
+def satudata_home() -> dict[str, Any]:
+    """What the home page shows, as the visitor may see it: counts, Tematik with
+    their dataset counts, the newest published and the most viewed datasets."""
+    context = {"user": _current_user() or ""}
+    search = tk.get_action("package_search")
+    total = search(dict(context), {"rows": 0})["count"]
+    groups = tk.get_action("group_list")(dict(context), {"all_fields": True, "include_dataset_count": True,
+                                                          "sort": "title asc"})
+    organizations = tk.get_action("organization_list")(dict(context), {"all_fields": False})
+    newest = search(dict(context), {"rows": 5, "sort": "approval_at desc, metadata_modified desc"})["results"]
+    popular = search(dict(context), {"rows": 5, "sort": "views_recent desc, metadata_modified desc"})["results"]
+    return {"datasets": total, "organizations": len(organizations), "groups": groups,
+            "newest": newest, "popular": popular}

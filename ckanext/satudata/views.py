@@ -39,6 +39,25 @@ def _context() -> dict[str, Any]:
             "auth_user_obj": current_user if current_user.is_authenticated else None}
 
 
+# The guide pages of the user guide (Panduan Penggunaan), one template per language.
+PAGES = [
+    ("informasi", N_("General information")),
+    ("ketentuan", N_("Terms of use")),
+    ("panduan", N_("Guide")),
+    ("pengetahuan", N_("Open data knowledge")),
+]
+
+
+def _guide_page(page: str):
+    lang = tk.h.lang() if tk.h.lang() in ("id", "en") else "id"
+    title = dict(PAGES)[page]
+    return tk.render(f"satudata/pages/{lang}/{page}.html", {"page": page, "page_title": tk._(title)})
+
+
+for _page, _title in PAGES:
+    satudata.add_url_rule(f"/{_page}", endpoint=_page, view_func=lambda page=_page: _guide_page(page))
+
+
 @satudata.route("/instansi")
 def instansi():
     """Instansi is what the portal calls CKAN's organizations."""
