@@ -46,7 +46,8 @@ def main() -> None:
     catalog = Catalog(locale="en", domain="ckan", project="ckanext-satudata",
                       language_team="Portal Satu Data Kutai Timur",
                       last_translator="Portal Satu Data Kutai Timur",
-                      creation_date=template.creation_date, revision_date=template.creation_date)
+                      creation_date=template.creation_date, revision_date=template.creation_date,
+                      fuzzy=False)
     for message in template:
         if not message.id:
             continue

@@ -25,6 +25,7 @@ __all__ = [
     "satudata_locale_url",
     "satudata_pages",
     "satudata_home",
+    "render_datetime",
 ]
 
 
@@ -164,3 +165,27 @@ def satudata_home() -> dict[str, Any]:
     popular = search(dict(context), {"rows": 5, "sort": "views_recent desc, metadata_modified desc"})["results"]
     return {"datasets": total, "organizations": len(organizations), "groups": groups,
             "newest": newest, "popular": popular}
+
+
+@tk.chained_helper
+def render_datetime(next_helper, datetime_: Any, date_format: Optional[str] = None,
+                    with_hours: bool = False, with_seconds: bool = False) -> str:
+    """Core's render_datetime, but dates with hours follow the reader's language
+    ("24 November 2026, 04.18 (WITA)") instead of core's fixed US pattern."""
+    if with_hours and not with_seconds and not date_format:
+        import datetime
+        import pytz
+        from ckan.lib import formatters
+        value = datetime_
+        if isinstance(value, str):
+            try:
+                value = tk.h.date_str_to_datetime(value)
+            except (TypeError, ValueError):
+                value = None
+        if isinstance(value, datetime.datetime):
+            if value.tzinfo is None:
+                value = value.replace(tzinfo=pytz.utc)
+            value = value.astimezone(tk.h.get_display_timezone())
+            pattern = "d MMMM yyyy, HH.mm (z)" if _lang() == "id" else "d MMMM yyyy, HH:mm (z)"
+            return formatters.localised_nice_date(value, show_date=True, with_hours=True, format=pattern)
+    return next_helper(datetime_, date_format=date_format, with_hours=with_hours, with_seconds=with_seconds)

@@ -18,6 +18,8 @@ __all__ = [
     "satudata_dataset_reject",
     "satudata_review_list",
     "package_update",
+    "member_create",
+    "member_delete",
 ]
 
 
@@ -94,5 +96,28 @@ def satudata_review_list(context: Context, data_dict: DataDict) -> AuthResult:
 def package_update(next_auth, context: Context, data_dict: DataDict) -> AuthResult:
     """The Walidata may correct the metadata of any Instansi's dataset; others as in core."""
     if roles.is_walidata(_user(context)):
+        return _ok()
+    return next_auth(context, data_dict)
+
+
+def _walidata_files_under_tematik(context: Context, data_dict: DataDict) -> bool:
+    from ckan.logic.auth import get_group_object
+    group = get_group_object(context, data_dict)
+    return (not group.is_organization and data_dict.get("object_type") == "package"
+            and roles.is_walidata(_user(context)))
+
+
+@tk.chained_auth_function
+def member_create(next_auth, context: Context, data_dict: DataDict) -> AuthResult:
+    """The Walidata files datasets under any Tematik; others as in core."""
+    if _walidata_files_under_tematik(context, data_dict):
+        return _ok()
+    return next_auth(context, data_dict)
+
+
+@tk.chained_auth_function
+def member_delete(next_auth, context: Context, data_dict: DataDict) -> AuthResult:
+    """The Walidata takes datasets out of any Tematik; others as in core."""
+    if _walidata_files_under_tematik(context, data_dict):
         return _ok()
     return next_auth(context, data_dict)

@@ -221,3 +221,73 @@ class Browser:
 def browser(make_app):
     """browser() -> a new Browser with its own cookies."""
     return lambda: Browser(make_app)
+
+
+# --------------------------------------------------------------------------- live server and Chromium
+
+ARTIFACTS = os.path.join(os.path.dirname(__file__), "..", "..", "..", "test-artifacts")
+
+
+@pytest.fixture
+def live_server(make_app):
+    """The portal served over real HTTP on a free 127.0.0.1 port, in a thread of
+    this process, on the test database and Solr core."""
+    import threading
+    from werkzeug.serving import make_server
+
+    wsgi = make_app().app
+    server = make_server("127.0.0.1", 0, wsgi, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    url = f"http://127.0.0.1:{server.server_port}"
+    # Links in pages and e-mails point at the live server.
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setitem(tk.config, "ckan.site_url", url)
+        yield url
+    server.shutdown()
+    thread.join(timeout=10)
+
+
+def _chromium_options(width: int = 1280, height: int = 900):
+    from selenium import webdriver
+    options = webdriver.ChromeOptions()
+    options.binary_location = "/usr/bin/chromium"
+    for arg in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-dev-shm-usage",
+                f"--window-size={width},{height}"):
+        options.add_argument(arg)
+    options.add_experimental_option("prefs", {"download.default_directory": "/tmp/satudata-downloads",
+                                              "download.prompt_for_download": False})
+    return options
+
+
+@pytest.fixture
+def chromium():
+    """Debian's headless Chromium through its own chromedriver (no download of a browser)."""
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+    driver = webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=_chromium_options())
+    driver.set_page_load_timeout(60)
+    yield driver
+    driver.quit()
+
+
+def screenshot(driver, name: str) -> str:
+    """Save a full-page screenshot under test-artifacts/screenshots (git-ignored)."""
+    folder = os.path.abspath(os.path.join(ARTIFACTS, "screenshots"))
+    os.makedirs(folder, exist_ok=True)
+    width = driver.execute_script("return window.innerWidth")
+    height = driver.execute_script("return Math.max(document.body.scrollHeight, 600)")
+    driver.set_window_size(width if width > 400 else 375, min(height + 120, 8000))
+    path = os.path.join(folder, f"{name}.png")
+    driver.save_screenshot(path)
+    return path
+
+
+def chromium_login(driver, base: str, user, password: str = PASSWORD) -> None:
+    from selenium.webdriver.common.by import By
+    name = user if isinstance(user, str) else user["name"]
+    driver.get(f"{base}/user/login")
+    driver.find_element(By.ID, "field-login").send_keys(name)
+    driver.find_element(By.ID, "field-password").send_keys(password)
+    driver.find_element(By.ID, "field-password").submit()

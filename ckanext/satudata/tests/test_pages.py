@@ -1,0 +1,109 @@
+"""The portal's own pages, read as a visitor's browser receives them."""
+from __future__ import annotations
+
+import pytest
+
+from ckan.tests import helpers
+
+from ckanext.satudata.tests.conftest import ctx
+
+
+@pytest.fixture
+def published(portal, make_dataset):
+    group = helpers.call_action("group_create", ctx(portal.sysadmin), name="kesehatan", title="Kesehatan")
+    dataset = make_dataset("approved", name="stunting-2024", title="Prevalensi Stunting 2024", tahun=2024,
+                           frekuensi="semesteran", cakupan="64.08.04", level_penyajian="kecamatan",
+                           rujukan=["https://bps.go.id/stunting"])
+    # The Walidata files it under its Tematik.
+    dataset = helpers.call_action("package_patch", ctx(portal.walidata), id=dataset["id"],
+                                  groups=[{"name": "kesehatan"}])
+    make_dataset("pending", name="belum-tayang", title="Belum Tayang")
+    return dataset, group
+
+
+def test_home_shows_counts_tematik_and_newest_as_the_public_sees_them(browser, published):
+    page = browser().page("/")
+    stats = [li.get_text(" ", strip=True) for li in page.select(".satudata-stat")]
+    assert stats == ["1 Dataset", "4 Instansi", "1 Tematik"]
+    assert "Kesehatan 1 dataset" in page.select_one(".satudata-tiles").get_text(" ", strip=True)
+    newest = page.get_text(" ", strip=True)
+    assert "Prevalensi Stunting 2024" in newest and "Belum Tayang" not in newest
+    assert page.find("html")["lang"] == "id"
+
+
+def test_english_home_page(browser, published):
+    page = browser().page("/en/")
+    assert page.find("html")["lang"] == "en"
+    assert "Satu Data Portal of Kutai Timur Regency" in page.get_text()
+    nav = [a.get_text(strip=True) for a in page.select(".masthead .navbar-nav a.nav-link, .masthead .navbar-nav li a")]
+    assert "Instansi" in nav and "Tematik" in nav
+
+
+@pytest.mark.parametrize("path, lang, title, text", [
+    ("/informasi", "id", "Informasi Umum", "portal resmi data terbuka"),
+    ("/ketentuan", "id", "Ketentuan Penggunaan", "Creative Commons Attribution"),
+    ("/panduan", "id", "Panduan", "Alamat Surel Pengelola"),
+    ("/pengetahuan", "id", "Pengetahuan Data Terbuka", "Lima bintang data terbuka"),
+    ("/en/informasi", "en", "General information", "official open-data portal"),
+    ("/en/ketentuan", "en", "Terms of use", "Creative Commons Attribution"),
+    ("/en/panduan", "en", "Guide", "Maintainer e-mail"),
+    ("/en/pengetahuan", "en", "Open data knowledge", "The five stars of open data"),
+])
+def test_guide_pages_in_both_languages(browser, portal, path, lang, title, text):
+    page = browser().page(path)
+    assert page.find("h1").get_text(strip=True) == title
+    assert text in page.get_text(" ", strip=True)
+    assert page.find("html")["lang"] == lang
+
+
+def test_the_guide_describes_every_field_of_the_form(browser, portal):
+    from ckanext.satudata import reference
+    table = browser().page("/panduan").find("table").get_text(" ", strip=True)
+    for field in ("title", "notes", "sumber", "maintainer", "maintainer_email", "frekuensi", "level_penyajian",
+                  "tahun", "cakupan", "rujukan"):
+        label = reference.dataset_field(field)["label"]["id"]
+        assert label in table, label
+
+
+def test_instansi_and_tematik_addresses_lead_to_them(browser, portal):
+    client = browser()
+    assert client.get("/instansi").headers["Location"].endswith("/organization/")
+    assert client.get("/tematik").headers["Location"].endswith("/group/")
+
+
+def test_language_switch_points_at_the_same_page(browser, published):
+    dataset, _ = published
+    page = browser().page(f"/dataset/{dataset['name']}?activity_type=x")
+    links = {a["hreflang"]: a["href"] for a in page.select(".satudata-lang a")}
+    assert links == {"id": f"/dataset/{dataset['name']}?activity_type=x",
+                     "en": f"/en/dataset/{dataset['name']}?activity_type=x"}
+    english = browser().page(f"/en/dataset/{dataset['name']}")
+    assert {a["hreflang"]: a["href"] for a in english.select(".satudata-lang a")}["id"] == f"/dataset/{dataset['name']}"
+
+
+@pytest.mark.parametrize("prefix, labels", [
+    ("", {"Frekuensi Penerbitan": "Semesteran", "Level Penyajian": "Kecamatan", "Tahun": "2024",
+          "Cakupan": "Kecamatan Sangatta Utara (kode wilayah 64.08.04)", "Jenis Publikasi": "Publik",
+          "Instansi": "Dinkes", "Data Prioritas": "Tidak", "Rujukan": "https://bps.go.id/stunting",
+          "Sumber Data": "SIAK", "Alamat Surel Pengelola": "statistik@kutaitimurkab.go.id"}),
+    ("/en", {"Publication frequency": "Half-yearly", "Presentation level": "District (kecamatan)",
+             "Year": "2024", "Coverage area": "Kecamatan Sangatta Utara (area code 64.08.04)",
+             "Publication type": "Public", "Instansi": "Dinkes", "Priority data": "No"}),
+])
+def test_dataset_page_metadata_table_in_the_readers_language(browser, published, prefix, labels):
+    dataset, _ = published
+    page = browser().page(f"{prefix}/dataset/{dataset['name']}")
+    rows = {tr.find("th").get_text(" ", strip=True): tr.find("td").get_text(" ", strip=True)
+            for tr in page.select("table.satudata-metadata tr")}
+    for label, value in labels.items():
+        assert rows.get(label) == value, (label, rows.get(label))
+
+
+def test_search_facets_carry_indonesian_labels(browser, published):
+    page = browser().page("/dataset/")
+    headings = [h.get_text(" ", strip=True) for h in page.select(".module-heading")]
+    for title in ("Instansi", "Tematik", "Label", "Format", "Lisensi", "Frekuensi Penerbitan",
+                  "Level Penyajian", "Tahun", "Cakupan"):
+        assert any(title in heading for heading in headings), (title, headings)
+    facet_items = page.get_text(" ", strip=True)
+    assert "Semesteran" in facet_items and "Kecamatan Sangatta Utara" in facet_items
