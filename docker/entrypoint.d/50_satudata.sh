@@ -3,6 +3,8 @@
 # has already run `ckan db init`): plugin migrations, then demo data if asked.
 set -e
 ckan -c "$CKAN_INI" db upgrade
+# Translations of the JavaScript modules (ckan run does this itself; uwsgi does not).
+ckan -c "$CKAN_INI" translation js
 if [ "${SATUDATA_LOAD_DEMO:-false}" = "true" ]; then
   ckan -c "$CKAN_INI" satudata seed-demo
 fi

@@ -234,7 +234,10 @@ def live_server(make_app):
     this process, on the test database and Solr core."""
     import threading
     from werkzeug.serving import make_server
+    from ckan.lib.i18n import build_js_translations
 
+    # What `ckan run` does at start: the JavaScript modules' translations.
+    build_js_translations()
     wsgi = make_app().app
     server = make_server("127.0.0.1", 0, wsgi, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
