@@ -208,6 +208,12 @@ class Browser:
                 fields.setlist(key, value)
             else:
                 fields[key] = value
+        if button is None:
+            # As a browser does on Enter: the form's first submit button is sent.
+            first = chosen.find(lambda t: t.name in ("button", "input") and t.get("name")
+                                and (t.get("type") or "submit").lower() == "submit")
+            if first is not None:
+                button = (first["name"], first.get("value", ""))
         if button:
             fields[button[0]] = button[1]
         for key, value in (files or {}).items():

@@ -54,8 +54,10 @@ VISIBLE = {
 
 
 @pytest.mark.parametrize("status", list(VISIBLE))
-def test_show_and_search_follow_the_approval_status(portal, make_dataset, status):
+def test_show_search_download_and_rdf_follow_the_approval_status(portal, make_dataset, api, app, status):
     dataset = make_dataset(status, prioritas=(status == "pembina_review"), title="Data Stunting Balita")
+    resource = dataset["resources"][0]
+    download = f"/dataset/{dataset['id']}/resource/{resource['id']}/download/data.csv"
     for actor in ACTORS:
         expected = actor in VISIBLE[status]
         assert _allowed("package_show", portal, actor, id=dataset["id"]) is expected, actor
@@ -64,6 +66,14 @@ def test_show_and_search_follow_the_approval_status(portal, make_dataset, status
         assert found == (1 if expected else 0), actor
         rid = dataset["resources"][0]["id"]
         assert _allowed("resource_show", portal, actor, id=rid) is expected, actor
+        headers = api.headers(_user(portal, actor))
+        got = app.get(download, headers=headers)
+        assert (got.status_code == 200) is expected, (actor, got.status_code)
+        if expected:
+            assert got.get_data(as_text=True).startswith("kode_wilayah,kecamatan")
+        rdf = app.get(f"/dataset/{dataset['name']}.ttl", headers=headers)
+        assert (rdf.status_code == 200 and "Data Stunting Balita" in rdf.get_data(as_text=True)) is expected, \
+            (actor, rdf.status_code)
 
 
 def test_private_approved_data_is_never_public(portal, make_dataset):

@@ -1,0 +1,117 @@
+"""The dataset form posted as a browser sends it: CSRF token, multipart upload,
+errors next to the fields and nothing typed lost."""
+from __future__ import annotations
+
+import io
+
+import pytest
+
+from ckan.tests import helpers
+
+FORM = lambda f: f.get("id") == "dataset-edit"  # noqa: E731
+RESOURCE_FORM = lambda f: f.get("id") == "resource-edit"  # noqa: E731
+
+TYPED = {
+    "title": "Jumlah Posyandu 2024",
+    "name": "jumlah-posyandu-2024",
+    "notes": "Posyandu aktif menurut kecamatan.",
+    "sumber": "Laporan puskesmas",
+    "maintainer": "Seksi Kesga",
+    "maintainer_email": "bukan-surel",
+    "frekuensi": "tahunan",
+    "level_penyajian": "kecamatan",
+    "tahun": "24",
+    "cakupan": "64.08.04",
+    "rujukan": ["https://dinkes.kutaitimurkab.go.id/posyandu", "ftp://salah"],
+}
+
+
+def _error_next_to(page, field):
+    control = page.find(attrs={"name": field})
+    group = control.find_parent(class_="form-group") or control.find_parent(class_="control-group")
+    error = group.find(class_="error-block")
+    return error.get_text(" ", strip=True) if error else None
+
+
+def test_a_rejected_form_shows_each_error_by_its_field_and_keeps_what_was_typed(portal, browser):
+    produsen = browser().login(portal.editor)
+    response = produsen.submit("/dataset/new", dict(TYPED, owner_org=portal.orgs["dinkes"]["id"]), form=FORM)
+    assert response.status_code == 200
+    from bs4 import BeautifulSoup
+    page = BeautifulSoup(response.get_data(as_text=True), "html.parser")
+
+    assert "Masukkan alamat surel yang valid" in _error_next_to(page, "maintainer_email")
+    assert "Tulis tahun dengan empat angka" in _error_next_to(page, "tahun")
+    assert "ftp://salah" in _error_next_to(page, "rujukan")
+    summary = page.find(class_="error-explanation").get_text(" ", strip=True)
+    assert "Alamat Surel Pengelola" in summary and "Tahun" in summary
+
+    # Everything typed is still in the form.
+    assert page.find("input", attrs={"name": "title"})["value"] == TYPED["title"]
+    assert page.find("textarea", attrs={"name": "notes"}).get_text() == TYPED["notes"]
+    assert page.find("input", attrs={"name": "maintainer_email"})["value"] == "bukan-surel"
+    assert page.find("input", attrs={"name": "tahun"})["value"] == "24"
+    assert page.find("select", attrs={"name": "frekuensi"}).find("option", selected=True)["value"] == "tahunan"
+    assert page.find("select", attrs={"name": "cakupan"}).find("option", selected=True)["value"] == "64.08.04"
+    assert [i["value"] for i in page.find_all("input", attrs={"name": "rujukan"})] == TYPED["rujukan"]
+    assert helpers.call_action("package_search", {"ignore_auth": True}, q="posyandu",
+                               include_drafts=True, include_private=True)["count"] == 0
+
+
+def test_the_form_creates_a_dataset_then_uploads_its_file(portal, browser):
+    produsen = browser().login(portal.editor)
+    typed = dict(TYPED, maintainer_email="kesga@kutaitimurkab.go.id", tahun="2024",
+                 rujukan=["https://dinkes.kutaitimurkab.go.id/posyandu"], owner_org=portal.orgs["dinkes"]["id"])
+    response = produsen.submit("/dataset/new", typed, form=FORM)
+    assert response.status_code == 302
+    assert response.headers["Location"].endswith("/dataset/jumlah-posyandu-2024/resource/new")
+
+    csv = b"kecamatan,posyandu\nBengalon,31\nKaubun,12\n"
+    response = produsen.submit("/dataset/jumlah-posyandu-2024/resource/new",
+                               {"name": "Posyandu (CSV)", "url": "", "url_type": "upload"},
+                               form=RESOURCE_FORM, button=("save", "go-metadata"),
+                               files={"upload": (io.BytesIO(csv), "posyandu.csv")})
+    assert response.status_code == 302
+    dataset = helpers.call_action("package_show", {"ignore_auth": True}, id="jumlah-posyandu-2024")
+    assert dataset["state"] == "active" and dataset["approval_status"] == "draft"
+    assert dataset["tahun"] == 2024 and dataset["cakupan"] == "64.08.04"
+    assert dataset["rujukan"] == ["https://dinkes.kutaitimurkab.go.id/posyandu"]
+    resource = dataset["resources"][0]
+    assert resource["url_type"] == "upload" and resource["format"] == "CSV"
+    assert produsen.get(resource["url"].replace("http://test.ckan.net", "")).get_data() == csv
+
+
+def test_save_as_draft_keeps_an_incomplete_dataset(portal, browser):
+    produsen = browser().login(portal.editor)
+    response = produsen.submit("/dataset/new", {"title": "Baru sebagian", "name": "baru-sebagian",
+                                                "owner_org": portal.orgs["dinkes"]["id"]},
+                               form=FORM, button=("save", "satudata-draft"))
+    assert response.status_code == 302
+    draft = helpers.call_action("package_show", {"ignore_auth": True}, id="baru-sebagian")
+    assert draft["state"] == "draft" and not draft.get("sumber")
+
+
+@pytest.mark.ckan_config("ckan.max_resource_size", 1)
+def test_a_too_large_upload_is_refused_with_a_clear_message_and_the_form_kept(portal, make_dataset, browser):
+    dataset = make_dataset("draft")
+    produsen = browser().login(portal.editor)
+    big = b"a,b\n" + b"1,2\n" * 400_000
+    response = produsen.submit(f"/dataset/{dataset['name']}/resource/new",
+                               {"name": "Berkas besar", "description": "Data lengkap", "url_type": "upload"},
+                               form=RESOURCE_FORM, button=("save", "go-metadata"),
+                               files={"upload": (io.BytesIO(big), "besar.csv")})
+    from bs4 import BeautifulSoup
+    page = BeautifulSoup(response.get_data(as_text=True), "html.parser")
+    assert "berkas terbesar yang diterima portal adalah 1 MB" in page.get_text(" ", strip=True)
+    assert page.find("input", attrs={"name": "name"})["value"] == "Berkas besar"
+    assert len(helpers.call_action("package_show", {"ignore_auth": True}, id=dataset["id"])["resources"]) == 1
+
+
+def test_the_wrong_file_type_is_refused_in_the_form(portal, make_dataset, browser):
+    dataset = make_dataset("draft")
+    produsen = browser().login(portal.editor)
+    response = produsen.submit(f"/dataset/{dataset['name']}/resource/new",
+                               {"name": "Program", "url_type": "upload"}, form=RESOURCE_FORM,
+                               button=("save", "go-metadata"),
+                               files={"upload": (io.BytesIO(b"MZ\x90\x00"), "alat.exe")})
+    assert "Berkas berjenis EXE tidak dapat diunggah" in response.get_data(as_text=True)
