@@ -44,9 +44,11 @@ def _has_migrations(plugin):
 
 
 def upload(data: str | bytes, filename: str) -> FileStorage:
+    import mimetypes
     if isinstance(data, str):
         data = data.encode("utf-8")
-    return FileStorage(stream=io.BytesIO(data), filename=filename, content_type="text/csv")
+    content_type = mimetypes.guess_type(filename)[0] or "application/octet-stream"
+    return FileStorage(stream=io.BytesIO(data), filename=filename, content_type=content_type)
 
 
 def ctx(user) -> dict:

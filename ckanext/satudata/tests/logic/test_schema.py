@@ -213,3 +213,21 @@ def test_upload_larger_than_the_limit_is_refused_before_anything_is_written(port
                             upload=upload(big, "besar.csv"))
     assert "1 MB" in str(raised.value.error_dict["url"])
     assert len(helpers.call_action("package_show", {"ignore_auth": True}, id=dataset["id"])["resources"]) == 1
+
+
+PNG = bytes.fromhex("89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c489"
+                    "0000000d4944415478da63f8cfc0f01f0005000201e2b4f2420000000049454e44ae426082")
+
+
+def test_an_instansi_logo_must_be_a_raster_image_not_svg(portal):
+    import ckan.plugins.toolkit as tk
+    from ckanext.satudata.tests.conftest import upload
+    svg = b'<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>'
+    with pytest.raises(tk.ValidationError) as raised:
+        helpers.call_action("organization_create", {"user": portal.sysadmin["name"]}, name="dinsos",
+                            title="Dinas Sosial", image_upload=upload(svg, "logo.svg"))
+    assert "image_upload" in raised.value.error_dict
+    assert "dinsos" not in helpers.call_action("organization_list")
+    org = helpers.call_action("organization_create", {"user": portal.sysadmin["name"]}, name="dinsos",
+                              title="Dinas Sosial", image_upload=upload(PNG, "logo.png"))
+    assert org["image_url"].endswith("logo.png")
