@@ -115,3 +115,22 @@ def test_the_wrong_file_type_is_refused_in_the_form(portal, make_dataset, browse
                                button=("save", "go-metadata"),
                                files={"upload": (io.BytesIO(b"MZ\x90\x00"), "alat.exe")})
     assert "Berkas berjenis EXE tidak dapat diunggah" in response.get_data(as_text=True)
+
+
+def test_tags_are_autocompleted_from_existing_ones(portal, make_dataset, browser):
+    make_dataset("approved", tags=[{"name": "posyandu"}, {"name": "gizi"}])
+    produsen = browser().login(portal.editor)
+    field = produsen.page("/dataset/new").find("input", attrs={"name": "tag_string"})
+    assert field["data-module"] == "autocomplete"
+    source = field["data-module-source"]
+    assert source.endswith("incomplete=?")  # the module puts what is typed after "="
+    suggestions = produsen.app.get(source.replace("incomplete=?", "incomplete=pos")).json
+    assert {"Name": "posyandu"} in suggestions["ResultSet"]["Result"]
+
+
+def test_the_description_shows_the_140_character_guidance(portal, browser):
+    page = browser().login(portal.editor).page("/dataset/new")
+    notes = page.find("textarea", attrs={"name": "notes"})
+    assert notes["data-module"] == "satudata-char-counter" and notes["data-module-limit"] == "140"
+    counter = page.find(id=notes["aria-describedby"])
+    assert counter.get_text(strip=True) == "0 dari sekitar 140 karakter"
