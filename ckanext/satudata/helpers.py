@@ -126,3 +126,13 @@ def satudata_user_display(name: Optional[str]) -> str:
 def satudata_check_message(result: dict[str, Any]) -> str:
     from ckanext.satudata import checks
     return checks.message(result)
+
+
+# Tabular preview and Data API (dataapi.py)
+__all__ += ["satudata_datastore_status"]
+
+
+def satudata_datastore_status(resource: dict[str, Any]) -> Optional[dict[str, Any]]:
+    """The load status of a file for who may edit it; None for everyone else."""
+    from ckanext.satudata import dataapi
+    return dataapi.status(resource, _current_user())
