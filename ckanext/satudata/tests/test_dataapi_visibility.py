@@ -210,3 +210,9 @@ def test_only_who_may_edit_a_file_sees_or_restarts_its_load(portal, make_dataset
     data_page = f"/dataset/{dataset['name']}/resource_data/{resource_id}"
     assert browser().login(portal.outsider).get(data_page).status_code == 403
     assert "Menunggu dimuat" in browser().login(portal.editor).page(data_page).get_text()
+
+
+def test_the_api_help_still_documents_the_datastore_actions_the_portal_extends(api):
+    assert api.ok("help_show", None, name="datastore_create").startswith("Adds a new table to the DataStore")
+    assert api.ok("help_show", None, name="datastore_delete").startswith("Deletes a table or a set of records")
+    assert "Submit a job to be Express Loaded" in api.ok("help_show", None, name="xloader_submit")
