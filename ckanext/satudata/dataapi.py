@@ -23,7 +23,6 @@ DataTables view ask ``resource_show``, which follows the permission labels of
 """
 from __future__ import annotations
 
-import logging
 import re
 from typing import Any, Optional
 
@@ -33,8 +32,6 @@ from ckan.lib import api_token
 from ckan.types import Context, DataDict
 from ckanext.datastore.logic import action as datastore_action
 from ckanext.xloader import action as xloader_action
-
-log = logging.getLogger(__name__)
 
 TOKEN_NAME = "satudata-xloader"
 _XLOADER_JOBS_DB_DEFAULT = "sqlite:////tmp/xloader_jobs.db"
@@ -104,6 +101,7 @@ def _documented_as(original):
 @tk.chained_action
 def xloader_submit(next_action, context: Context, data_dict: DataDict):
     """ckanext-xloader's xloader_submit, with the loader's API token in place."""
+    tk.check_access("xloader_submit", dict(context), data_dict)
     loader_token()
     return next_action(context, data_dict)
 
