@@ -15,6 +15,7 @@ import requests
 from ckan.tests import helpers
 
 from ckanext.satudata.tests.conftest import GOOD_CSV, ctx, upload
+from ckanext.satudata.tests.factories import complete_dataset
 from ckanext.satudata.tests.live import LIVE_URL, live_site, streamed_upload
 
 pytestmark = live_site
@@ -28,7 +29,6 @@ ROWS_CSV = (
 
 
 def _dataset(portal, **fields):
-    from ckanext.satudata.tests.factories import complete_dataset
     return helpers.call_action("package_create", ctx(portal.editor),
                                **complete_dataset(portal.orgs["dinkes"]["id"], **fields))
 
