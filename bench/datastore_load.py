@@ -158,19 +158,24 @@ def api(site: str, headers: dict, action: str, **data):
     return body["result"]
 
 
+def purge(site: str, headers: dict) -> None:
+    """Remove the benchmark's dataset and its tables (they hold every row loaded)."""
+    try:
+        old = api(site, headers, "package_show", id="bench-loader")
+    except SystemExit:
+        return
+    for resource in old["resources"]:
+        requests.post(f"{site}/api/3/action/datastore_delete", headers=headers, timeout=120,
+                      json={"resource_id": resource["id"], "force": True})
+    api(site, headers, "dataset_purge", id="bench-loader")
+
+
 def run(site: str, headers: dict, sizes: list[int], web_pid: int, worker_pid: int) -> None:
     try:
         org = api(site, headers, "organization_show", id="bench")
     except SystemExit:
         org = api(site, headers, "organization_create", name="bench", title="Bench")
-    try:
-        old = api(site, headers, "package_show", id="bench-loader")
-        for resource in old["resources"]:
-            requests.post(f"{site}/api/3/action/datastore_delete", headers=headers, timeout=120,
-                          json={"resource_id": resource["id"], "force": True})
-        api(site, headers, "dataset_purge", id="bench-loader")
-    except SystemExit:
-        pass
+    purge(site, headers)
     dataset = api(site, headers, "package_create", name="bench-loader", title="Bench loader", owner_org=org["id"],
                   notes="Benchmark.", sumber="Bench", maintainer="Bench", maintainer_email="bench@satudata.test",
                   frekuensi="tahunan", level_penyajian="kecamatan", tahun=2024, cakupan="64.08")
@@ -222,6 +227,7 @@ def run(site: str, headers: dict, sizes: list[int], web_pid: int, worker_pid: in
                   f"{web_peak / 1024:>12.0f} {(web_peak - web_before) / 1024:>8.0f} {worker_peak / 1024:>15.0f}"
                   f" {horse_peak / 1024:>12.0f}")
             path.unlink()
+    purge(site, headers)
     print("upload s: until resource_create answered; table s: until the rows could be read "
           "(datastore_search); load s: until the loader finished (indexes built). Peak memory: "
           "VmHWM of the real processes, reset before each file; web +MB: growth of the web "
