@@ -17,6 +17,11 @@ SOLR_HEAP=${SATUDATA_SOLR_HEAP:-512m}
 SOLR_CORES=(ckan ckan_test)
 DB_USER=${SATUDATA_DB_USER:-ckan}
 DB_PASS=${SATUDATA_DB_PASSWORD:-ckan}
+# The DataStore's users (ckan datastore set-permissions): the write user owns the
+# DataStore databases, the read-only user may only SELECT from them.
+DS_WRITE_USER=${SATUDATA_DATASTORE_WRITE_USER:-datastore_write}
+DS_READ_USER=${SATUDATA_DATASTORE_READ_USER:-datastore_read}
+DS_PASS=${SATUDATA_DATASTORE_PASSWORD:-datastore}
 export PIP_DISABLE_PIP_VERSION_CHECK=1
 
 _started=()   # services this process started, stopped again on exit
@@ -143,6 +148,41 @@ ensure_database() {
     say "Creating database $db"
     _psql -c "create database \"$db\" owner \"$owner\" encoding 'utf-8' template template0"
   fi
+}
+
+# ensure_role NAME : a login role with DS_PASS, created only when missing (two
+# checkouts may race to create it: the loser's duplicate_object is harmless).
+ensure_role() {
+  local role=$1
+  [ -n "$(_psql -Atc "select 1 from pg_roles where rolname = '$role'")" ] && return 0
+  _psql -c "do \$\$ begin create role \"$role\" login password '$DS_PASS'; exception when duplicate_object then null; end \$\$"
+}
+
+# datastore_urls DB : exports CKAN_DATASTORE_WRITE_URL and CKAN_DATASTORE_READ_URL
+# for the DataStore database DB (CKAN reads them over the ini files).
+datastore_urls() {
+  export CKAN_DATASTORE_WRITE_URL="postgresql://$DS_WRITE_USER:$DS_PASS@127.0.0.1:$PG_PORT/$1"
+  export CKAN_DATASTORE_READ_URL="postgresql://$DS_READ_USER:$DS_PASS@127.0.0.1:$PG_PORT/$1"
+}
+
+# ensure_datastore DB INI : the DataStore database DB with its write and read-only
+# users, and the permissions CKAN generates for them (`ckan datastore
+# set-permissions`, applied as the PostgreSQL superuser; idempotent). INI is the
+# CKAN config whose sqlalchemy.url is the main database to keep the reader out of.
+ensure_datastore() {
+  local db=$1 ini=$2
+  if [ "$(id -u)" != 0 ]; then
+    PGPASSWORD=$DS_PASS psql -h 127.0.0.1 -p "$PG_PORT" -U "$DS_READ_USER" -d "$db" -Atc 'select 1' >/dev/null 2>&1 \
+      || die "DataStore database $db (reader $DS_READ_USER) is missing; run this script as root once to create it"
+    return 0
+  fi
+  ensure_role "$DS_WRITE_USER"
+  ensure_role "$DS_READ_USER"
+  ensure_database "$db" "$DS_WRITE_USER"
+  ckan -c "$ini" datastore set-permissions >"$LOGS/datastore-$db.sql" 2>"$LOGS/datastore-$db.log" \
+    || die "ckan datastore set-permissions failed (see $LOGS/datastore-$db.log)"
+  _psql -f - <"$LOGS/datastore-$db.sql" >>"$LOGS/datastore-$db.log" 2>&1 \
+    || die "the DataStore permissions could not be applied to $db (see $LOGS/datastore-$db.log)"
 }
 
 # --- Redis -----------------------------------------------------------------------

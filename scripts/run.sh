@@ -14,7 +14,7 @@ CKAN_SYSADMIN_PASSWORD=${CKAN_SYSADMIN_PASSWORD:-Satudata#2026}
 CKAN_SYSADMIN_EMAIL=${CKAN_SYSADMIN_EMAIL:-admin@data.kutaitimurkab.go.id}
 export CKAN_INI=$DATA/ckan.ini
 # Variables that would override the ini files (see CKAN-NOTES) must not leak in.
-unset CKAN_SQLALCHEMY_URL CKAN_SOLR_URL CKAN_REDIS_URL CKAN_SITE_URL
+unset CKAN_SQLALCHEMY_URL CKAN_SOLR_URL CKAN_REDIS_URL CKAN_SITE_URL CKAN_DATASTORE_WRITE_URL CKAN_DATASTORE_READ_URL
 
 port_open "$WEB_PORT" && die "port $WEB_PORT is already in use (is the portal running already?); stop that process or set SATUDATA_PORT"
 
@@ -41,6 +41,8 @@ write_config() {
 [app:main]
 use = config:../config/satudata.ini
 sqlalchemy.url = postgresql://$DB_USER:$DB_PASS@127.0.0.1:$PG_PORT/ckan
+ckan.datastore.write_url = postgresql://$DS_WRITE_USER:$DS_PASS@127.0.0.1:$PG_PORT/datastore
+ckan.datastore.read_url = postgresql://$DS_READ_USER:$DS_PASS@127.0.0.1:$PG_PORT/datastore
 solr_url = http://127.0.0.1:$SOLR_PORT/solr/ckan
 ckan.redis.url = redis://127.0.0.1:$REDIS_PORT/0
 ckan.site_url = http://127.0.0.1:$WEB_PORT
@@ -95,6 +97,8 @@ format = %(asctime)s %(levelname)-5.5s [%(name)s] %(message)s
 INI
 }
 write_config
+# Before the first ckan command: the datastore plugin connects to its database on load.
+ensure_datastore datastore "$CKAN_INI"
 
 say "Migrating the database"
 ckan db init >"$LOGS/db.log" 2>&1 || die "ckan db init failed (see $LOGS/db.log)"
@@ -111,6 +115,7 @@ if [ -z "${SATUDATA_NO_DEMO:-}" ]; then
   ckan satudata seed-demo || die "loading the demo data failed (run: scripts/ckan satudata seed-demo)"
 fi
 
+# The worker runs the loader's jobs (CSV/XLSX into the DataStore) and e-mails.
 say "Starting the background jobs worker"
 ckan jobs worker >"$LOGS/worker.log" 2>&1 &
 echo $! >"$PIDS/worker.pid"

@@ -189,3 +189,11 @@ def render_datetime(next_helper, datetime_: Any, date_format: Optional[str] = No
             pattern = "d MMMM yyyy, HH.mm (z)" if _lang() == "id" else "d MMMM yyyy, HH:mm (z)"
             return formatters.localised_nice_date(value, show_date=True, with_hours=True, format=pattern)
     return next_helper(datetime_, date_format=date_format, with_hours=with_hours, with_seconds=with_seconds)
+# Tabular preview and Data API (dataapi.py)
+__all__ += ["satudata_datastore_status"]
+
+
+def satudata_datastore_status(resource: dict[str, Any]) -> Optional[dict[str, Any]]:
+    """The load status of a file for who may edit it; None for everyone else."""
+    from ckanext.satudata import dataapi
+    return dataapi.status(resource, _current_user())

@@ -10,8 +10,9 @@ import ckan.plugins.toolkit as tk
 from ckan.common import CKANConfig
 from ckan.lib.plugins import DefaultTranslation
 
-from ckanext.satudata import search, uploads, workflow
+from ckanext.satudata import dataapi, search, uploads, workflow
 from ckanext.satudata.permissions import SatudataPermissionLabels
+from ckanext.xloader.interfaces import IXloader
 
 
 @tk.blanket.actions
@@ -28,12 +29,14 @@ class SatudataPlugin(p.SingletonPlugin, DefaultTranslation, SatudataPermissionLa
     p.implements(p.IPackageController, inherit=True)
     p.implements(p.IResourceController, inherit=True)
     p.implements(p.IPermissionLabels)
+    p.implements(IXloader, inherit=True)
 
     # IConfigurer
     def update_config(self, config: CKANConfig):
         tk.add_template_directory(config, "templates")
         tk.add_public_directory(config, "public")
         tk.add_resource("assets", "satudata")
+        dataapi.update_config(config)
 
     # ITranslation
     def i18n_directory(self) -> str:
@@ -68,3 +71,7 @@ class SatudataPlugin(p.SingletonPlugin, DefaultTranslation, SatudataPermissionLa
 
     def before_resource_update(self, context, current: dict[str, Any], resource: dict[str, Any]) -> None:
         uploads.check_upload(resource)
+
+    # IXloader
+    def can_upload(self, resource_id: str) -> bool:
+        return dataapi.can_load(resource_id)

@@ -15,6 +15,7 @@ from ckan.common import current_user, request
 from ckan.lib.pagination import Page
 
 from ckanext.satudata import workflow
+from ckanext.satudata.dataapi_views import satudata_dataapi  # noqa: F401  (the Data API guide)
 
 satudata = Blueprint("satudata", __name__)
 

@@ -23,6 +23,10 @@ __all__ = [
     "package_update",
 ]
 
+# Tabular preview and Data API (dataapi.py)
+from ckanext.satudata.dataapi import datastore_create, datastore_delete, xloader_submit  # noqa: E402
+__all__ += ["xloader_submit", "datastore_create", "datastore_delete"]
+
 
 @tk.side_effect_free
 def satudata_wilayah_list(context: Context, data_dict: DataDict) -> dict[str, Any]:

@@ -18,9 +18,12 @@ UserRef = Union[model.User, str, None]
 
 
 def _user(user: UserRef) -> Optional[model.User]:
-    if user is None or isinstance(user, model.User):
-        return user if (user is None or not getattr(user, "is_anonymous", False)) else None
-    return model.User.get(user)
+    # The API passes current_user (a proxy, anonymous for a visitor) as auth_user_obj.
+    if user is None or getattr(user, "is_anonymous", False):
+        return None
+    if isinstance(user, model.User):
+        return user
+    return model.User.get(user) if isinstance(user, str) else None
 
 
 def _capacity_in(user: model.User, org_name: str) -> Optional[str]:

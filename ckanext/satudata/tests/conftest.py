@@ -13,6 +13,8 @@ from ckan.tests import factories as core_factories
 from ckan.tests import helpers
 
 from ckanext.satudata.tests.factories import complete_dataset
+# The running portal (ckan run + jobs worker) of the DataStore tests.
+from ckanext.satudata.tests.live import empty_datastore, live_portal, loader  # noqa: F401
 
 # Plugins of test.ini whose tables come from their own alembic migrations.
 _MIGRATED_PLUGINS = ("activity", "tracking", "satudata")

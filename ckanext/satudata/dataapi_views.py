@@ -1,0 +1,246 @@
+"""The Data API guide (``/api-docs/datastore``): how developers read the rows of
+the portal's tables, with examples filled in for a real table of the portal.
+
+The examples live here as data, so the page shows them and the tests run the
+very same commands against a running portal (tests/test_dataapi_guide.py).
+"""
+from __future__ import annotations
+
+import json
+import re
+from typing import Any, Optional
+
+from flask import Blueprint
+
+import ckan.plugins.toolkit as tk
+from ckan.common import current_user, request
+
+satudata_dataapi = Blueprint("satudata_dataapi", __name__)
+
+
+def N_(message: str) -> str:
+    """Marks a message for extraction; translated where it is shown."""
+    return message
+
+
+# Each example: a title and an explanation (translated on the page), a curl
+# command and a Python program. Placeholders: {site}, {resource_id}, {column},
+# {value}, {word}, {token}. Every example prints JSON or writes a CSV file.
+EXAMPLES: list[dict[str, str]] = [
+    {
+        "id": "search",
+        "title": N_("The first rows of a table"),
+        "text": N_("datastore_search returns the rows of one file (resource) as JSON, 100 at a time "
+                   "unless you ask for another limit (at most 32,000)."),
+        "curl": 'curl -s "{site}/api/3/action/datastore_search?resource_id={resource_id}&limit=5"',
+        "python": (
+            "import requests\n\n"
+            "response = requests.get(\"{site}/api/3/action/datastore_search\",\n"
+            "                        params={{\"resource_id\": \"{resource_id}\", \"limit\": 5}}, timeout=30)\n"
+            "result = response.json()[\"result\"]\n"
+            "print(result[\"total\"], \"rows; columns:\", [f[\"id\"] for f in result[\"fields\"]])\n"
+            "for record in result[\"records\"]:\n"
+            "    print(record)\n"
+        ),
+    },
+    {
+        "id": "filters",
+        "title": N_("Only the rows with a given value"),
+        "text": N_("filters keeps the rows whose column has exactly this value; give several columns "
+                   "to narrow further."),
+        "curl": ('curl -s -G "{site}/api/3/action/datastore_search" '
+                 '--data-urlencode "resource_id={resource_id}" '
+                 "--data-urlencode 'filters={{\"{column}\": \"{value}\"}}'"),
+        "python": (
+            "import requests\n\n"
+            "response = requests.post(\"{site}/api/3/action/datastore_search\", timeout=30,\n"
+            "                         json={{\"resource_id\": \"{resource_id}\",\n"
+            "                               \"filters\": {{\"{column}\": \"{value}\"}}}})\n"
+            "for record in response.json()[\"result\"][\"records\"]:\n"
+            "    print(record)\n"
+        ),
+    },
+    {
+        "id": "q",
+        "title": N_("Search words in every column"),
+        "text": N_("q searches the words in all columns (full-text search) and returns the matching rows."),
+        "curl": 'curl -s "{site}/api/3/action/datastore_search?resource_id={resource_id}&q={word}"',
+        "python": (
+            "import requests\n\n"
+            "response = requests.get(\"{site}/api/3/action/datastore_search\",\n"
+            "                        params={{\"resource_id\": \"{resource_id}\", \"q\": \"{word}\"}}, timeout=30)\n"
+            "print(response.json()[\"result\"][\"records\"])\n"
+        ),
+    },
+    {
+        "id": "fields_sort",
+        "title": N_("Choose columns and sort"),
+        "text": N_("fields lists the columns you want; sort orders the rows (asc or desc). The loader "
+                   "stores every column as text, so numbers sort as text unless the Walidata sets the "
+                   "column's type in the Data Dictionary."),
+        "curl": ('curl -s -G "{site}/api/3/action/datastore_search" '
+                 '--data-urlencode "resource_id={resource_id}" '
+                 '--data-urlencode "fields={column}" --data-urlencode "sort={column} desc"'),
+        "python": (
+            "import requests\n\n"
+            "response = requests.get(\"{site}/api/3/action/datastore_search\", timeout=30, params={{\n"
+            "    \"resource_id\": \"{resource_id}\", \"fields\": \"{column}\", \"sort\": \"{column} desc\"}})\n"
+            "print([record[\"{column}\"] for record in response.json()[\"result\"][\"records\"]])\n"
+        ),
+    },
+    {
+        "id": "paging",
+        "title": N_("Every row, page by page"),
+        "text": N_("Ask for the next page with offset (the number of rows already read) until a page "
+                   "comes back empty."),
+        "curl": 'curl -s "{site}/api/3/action/datastore_search?resource_id={resource_id}&limit=100&offset=100"',
+        "python": (
+            "import requests\n\n"
+            "rows, offset = [], 0\n"
+            "while True:\n"
+            "    response = requests.get(\"{site}/api/3/action/datastore_search\", timeout=30, params={{\n"
+            "        \"resource_id\": \"{resource_id}\", \"limit\": 100, \"offset\": offset}})\n"
+            "    records = response.json()[\"result\"][\"records\"]\n"
+            "    if not records:\n"
+            "        break\n"
+            "    rows.extend(records)\n"
+            "    offset += len(records)\n"
+            "print(len(rows), \"rows\")\n"
+        ),
+    },
+    {
+        "id": "info",
+        "title": N_("Columns of a table"),
+        "text": N_("datastore_info lists the columns with their types and the number of rows."),
+        "curl": 'curl -s "{site}/api/3/action/datastore_info?id={resource_id}"',
+        "python": (
+            "import requests\n\n"
+            "response = requests.get(\"{site}/api/3/action/datastore_info\",\n"
+            "                        params={{\"id\": \"{resource_id}\"}}, timeout=30)\n"
+            "result = response.json()[\"result\"]\n"
+            "print(result[\"meta\"][\"count\"], \"rows\")\n"
+            "for field in result[\"fields\"]:\n"
+            "    print(field[\"id\"], field[\"type\"])\n"
+        ),
+    },
+    {
+        "id": "dump",
+        "title": N_("The whole table as a file"),
+        "text": N_("The dump address gives every row as CSV (also format=tsv, json or xml), after any "
+                   "filters or q you add."),
+        "curl": 'curl -s -o tabel.csv "{site}/datastore/dump/{resource_id}"',
+        "python": (
+            "import requests\n\n"
+            "with requests.get(\"{site}/datastore/dump/{resource_id}\", stream=True, timeout=60) as response:\n"
+            "    response.raise_for_status()\n"
+            "    with open(\"tabel.csv\", \"wb\") as out:\n"
+            "        for chunk in response.iter_content(65536):\n"
+            "            out.write(chunk)\n"
+        ),
+    },
+    {
+        "id": "token",
+        "title": N_("Data not yet published, with your API token"),
+        "text": N_("A Produsen Data reads the tables of their Instansi before the Walidata approves "
+                   "them by sending their API token (made on their user page). Without it, such "
+                   "tables answer \"not authorized\", like the dataset page."),
+        "curl": ('curl -s -H "Authorization: {token}" '
+                 '"{site}/api/3/action/datastore_search?resource_id={resource_id}&limit=5"'),
+        "python": (
+            "import requests\n\n"
+            "response = requests.get(\"{site}/api/3/action/datastore_search\", timeout=30,\n"
+            "                        params={{\"resource_id\": \"{resource_id}\", \"limit\": 5}},\n"
+            "                        headers={{\"Authorization\": \"{token}\"}})\n"
+            "print(response.json()[\"result\"][\"records\"])\n"
+        ),
+    },
+]
+
+PLACEHOLDERS = {
+    "resource_id": "ID_BERKAS",
+    "column": "nama_kolom",
+    "value": "nilai",
+    "word": "kata",
+    "token": "TOKEN_API_ANDA",
+}
+
+
+def render_example(example: dict[str, str], kind: str, values: dict[str, str]) -> str:
+    """The ``curl`` or ``python`` text of ``example`` with ``values`` filled in."""
+    return example[kind].format(**values)
+
+
+def _context() -> dict[str, Any]:
+    return {"user": current_user.name if current_user.is_authenticated else ""}
+
+
+def _sample(resource_id: Optional[str]) -> dict[str, str]:
+    """Values for the examples from a table the reader may see: the one asked
+    for, else the newest public one; placeholders when there is none."""
+    values = dict(PLACEHOLDERS)
+    resource = None
+    if resource_id:
+        try:
+            resource = tk.get_action("resource_show")(_context(), {"id": resource_id})
+        except (tk.ObjectNotFound, tk.NotAuthorized):
+            resource = None
+    if resource is None:
+        # datastore_active is not in the search index: look through the newest
+        # datasets with tabular files.
+        found = tk.get_action("package_search")(_context(), {
+            "fq": "res_format:(CSV OR XLSX OR csv OR xlsx)", "rows": 20, "sort": "metadata_modified desc"})
+        tables = [r for d in found["results"] for r in d.get("resources", []) if r.get("datastore_active")]
+        resource = tables[0] if tables else None
+    if not resource or not resource.get("datastore_active"):
+        return values
+    values["resource_id"] = resource["id"]
+    values["resource_name"] = resource.get("name") or resource["id"]
+    try:
+        result = tk.get_action("datastore_search")(_context(), {"resource_id": resource["id"], "limit": 1})
+    except (tk.ObjectNotFound, tk.NotAuthorized, tk.ValidationError):
+        return values
+    columns = [f["id"] for f in result["fields"] if not f["id"].startswith("_")]
+    record = (result.get("records") or [{}])[0]
+    # A column with words reads best in the examples (e.g. a kecamatan's name).
+    candidates = [(c, record.get(c)) for c in columns if isinstance(record.get(c), str)
+                  and record[c].strip() and len(record[c]) < 60 and not set(record[c]) & set("\"'\\")]
+    candidates.sort(key=lambda item: not any(ch.isalpha() for ch in item[1]))
+    if candidates:
+        values["column"], values["value"] = candidates[0]
+        words = re.findall(r"\w+", values["value"])
+        values["word"] = words[0] if words else PLACEHOLDERS["word"]
+    return values
+
+
+@satudata_dataapi.before_app_request
+def _datatables_data_access():
+    """The DataTables view's data endpoint asks resource_view_show without
+    catching a refusal, which ends in a 500 and a traceback in the log for
+    every visitor of a non-public table: refuse such requests with a 403 first."""
+    if request.endpoint != "datatablesview.ajax":
+        return None
+    view_id = (request.view_args or {}).get("resource_view_id")
+    try:
+        tk.check_access("resource_view_show", _context(), {"id": view_id})
+    except tk.NotAuthorized:
+        return json.dumps({"error": tk._("Not authorized to see this page")}), 403, \
+            {"Content-Type": "application/json"}
+    except tk.ObjectNotFound:
+        return json.dumps({"error": tk._("Not found")}), 404, {"Content-Type": "application/json"}
+    return None
+
+
+@satudata_dataapi.route("/api-docs/datastore")
+def guide():
+    """The Data API guide, in the page's language, with examples for a real table."""
+    values = _sample(request.args.get("resource_id"))
+    values["site"] = tk.config.get("ckan.site_url").rstrip("/")
+    examples = [dict(e, curl_text=render_example(e, "curl", values),
+                     python_text=render_example(e, "python", values)) for e in EXAMPLES]
+    return tk.render("satudata/dataapi/guide.html", {
+        "examples": examples, "values": values,
+        "rows_max": tk.config.get("ckan.datastore.search.rows_max"),
+        "rows_default": tk.config.get("ckan.datastore.search.rows_default"),
+        "sql_enabled": tk.config.get("ckan.datastore.sqlsearch.enabled"),
+        "sample_json": json.dumps({"resource_id": values["resource_id"], "limit": 5}),
+    })
