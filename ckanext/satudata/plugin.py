@@ -12,6 +12,7 @@ from ckan.lib.plugins import DefaultTranslation
 
 from ckanext.satudata import search, uploads, workflow
 from ckanext.satudata.permissions import SatudataPermissionLabels
+from ckanext.satudata.services import hooks as services
 
 
 @tk.blanket.actions
@@ -28,6 +29,7 @@ class SatudataPlugin(p.SingletonPlugin, DefaultTranslation, SatudataPermissionLa
     p.implements(p.IPackageController, inherit=True)
     p.implements(p.IResourceController, inherit=True)
     p.implements(p.IPermissionLabels)
+    p.implements(p.IMiddleware, inherit=True)
 
     # IConfigurer
     def update_config(self, config: CKANConfig):
@@ -56,6 +58,9 @@ class SatudataPlugin(p.SingletonPlugin, DefaultTranslation, SatudataPermissionLa
     def after_dataset_search(self, search_results: dict[str, Any], search_params: dict[str, Any]):
         return search.after_dataset_search(search_results)
 
+    def after_dataset_show(self, context, pkg_dict: dict[str, Any]) -> None:
+        services.after_dataset_show(context, pkg_dict)
+
     def after_dataset_update(self, context, pkg_dict: dict[str, Any]) -> None:
         # Runs before core indexes and commits, so the new status is indexed with the edit.
         pkg = context.get("package")
@@ -68,3 +73,7 @@ class SatudataPlugin(p.SingletonPlugin, DefaultTranslation, SatudataPermissionLa
 
     def before_resource_update(self, context, current: dict[str, Any], resource: dict[str, Any]) -> None:
         uploads.check_upload(resource)
+
+    # IMiddleware
+    def make_middleware(self, app, config: CKANConfig):
+        return services.make_middleware(app)
