@@ -126,3 +126,13 @@ def satudata_user_display(name: Optional[str]) -> str:
 def satudata_check_message(result: dict[str, Any]) -> str:
     from ckanext.satudata import checks
     return checks.message(result)
+
+
+# --- Open-data services (statistics, inventory, quality, data requests, SPBE) ---
+from ckanext.satudata.services.helpers import (  # noqa: E402
+    satudata_completeness_label, satudata_dataset_quality, satudata_freshness_label, satudata_number,
+    satudata_request_status_label, satudata_stars_badge,
+)
+from ckanext.satudata.services import helpers as _services_helpers  # noqa: E402
+
+__all__ += _services_helpers.__all__
