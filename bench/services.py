@@ -46,7 +46,7 @@ def main(datasets: int, raw_rows: int) -> None:
     search.clear_all()
     random.seed(6)
 
-    sysadmin = helpers.call_action("user_create", {"ignore_auth": True}, name="bench-admin",
+    helpers.call_action("user_create", {"ignore_auth": True}, name="bench-admin",
                                    email="bench@example.com", password="Bench#Satudata2026")
     model.User.get("bench-admin").sysadmin = True
     model.Session.commit()

@@ -7,7 +7,6 @@ import datetime
 import statistics as stats
 from typing import Any, Optional
 
-import ckan.model as model
 import ckan.plugins.toolkit as tk
 
 from ckanext.satudata import reference, workflow

@@ -14,7 +14,6 @@ from typing import Any, Optional
 import sqlalchemy as sa
 
 import ckan.model as model
-import ckan.plugins.toolkit as tk
 
 from ckanext.satudata.services import catalogue
 from ckanext.satudata.services.model import Usage

@@ -10,7 +10,6 @@ import sqlalchemy as sa
 from freezegun import freeze_time
 
 from ckan import model
-from ckan.tests import helpers
 
 from ckanext.satudata.services import usage
 from ckanext.satudata.tests.services.conftest import created_on
