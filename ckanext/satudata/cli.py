@@ -36,3 +36,10 @@ def seed_demo(user: str | None, force: bool):
     click.echo("Loading the demo data of Portal Satu Data Kutai Timur ...")
     created = demo.load(_sysadmin_name(user), echo=click.echo)
     click.echo("Created: " + ", ".join(f"{v} {k}" for k, v in created.items()))
+
+
+# --- Open-data services: ckan satudata usage / freshness ---
+from ckanext.satudata.services.cli import freshness, usage  # noqa: E402
+
+satudata.add_command(usage)
+satudata.add_command(freshness)

@@ -197,3 +197,11 @@ def satudata_datastore_status(resource: dict[str, Any]) -> Optional[dict[str, An
     """The load status of a file for who may edit it; None for everyone else."""
     from ckanext.satudata import dataapi
     return dataapi.status(resource, _current_user())
+# --- Open-data services (statistics, inventory, quality, data requests, SPBE) ---
+from ckanext.satudata.services.helpers import (  # noqa: E402
+    satudata_completeness_label, satudata_dataset_quality, satudata_freshness_label, satudata_number,
+    satudata_request_status_label, satudata_stars_badge,
+)
+from ckanext.satudata.services import helpers as _services_helpers  # noqa: E402
+
+__all__ += _services_helpers.__all__

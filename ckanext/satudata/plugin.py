@@ -13,6 +13,7 @@ from ckan.lib.plugins import DefaultTranslation
 from ckanext.satudata import dataapi, search, uploads, workflow
 from ckanext.satudata.permissions import SatudataPermissionLabels
 from ckanext.xloader.interfaces import IXloader
+from ckanext.satudata.services import hooks as services
 
 
 @tk.blanket.actions
@@ -30,6 +31,7 @@ class SatudataPlugin(p.SingletonPlugin, DefaultTranslation, SatudataPermissionLa
     p.implements(p.IResourceController, inherit=True)
     p.implements(p.IPermissionLabels)
     p.implements(IXloader, inherit=True)
+    p.implements(p.IMiddleware, inherit=True)
 
     # IConfigurer
     def update_config(self, config: CKANConfig):
@@ -59,6 +61,9 @@ class SatudataPlugin(p.SingletonPlugin, DefaultTranslation, SatudataPermissionLa
     def after_dataset_search(self, search_results: dict[str, Any], search_params: dict[str, Any]):
         return search.after_dataset_search(search_results)
 
+    def after_dataset_show(self, context, pkg_dict: dict[str, Any]) -> None:
+        services.after_dataset_show(context, pkg_dict)
+
     def after_dataset_update(self, context, pkg_dict: dict[str, Any]) -> None:
         # Runs before core indexes and commits, so the new status is indexed with the edit.
         pkg = context.get("package")
@@ -75,3 +80,6 @@ class SatudataPlugin(p.SingletonPlugin, DefaultTranslation, SatudataPermissionLa
     # IXloader
     def can_upload(self, resource_id: str) -> bool:
         return dataapi.can_load(resource_id)
+    # IMiddleware
+    def make_middleware(self, app, config: CKANConfig):
+        return services.make_middleware(app)

@@ -8,6 +8,7 @@ from typing import Any
 import ckan.plugins.toolkit as tk
 
 from ckanext.satudata import helpers
+from ckanext.satudata.services import stars
 
 
 def N_(message: str) -> str:
@@ -27,6 +28,7 @@ _FACETS = [
     ("level_penyajian", N_("Presentation level")),
     ("tahun", N_("Year")),
     ("cakupan", N_("Coverage area")),
+    ("satudata_stars", N_("Open data stars")),
 ]
 _CHOICE_FACETS = ("frekuensi", "level_penyajian", "cakupan")
 
@@ -62,6 +64,8 @@ def before_dataset_index(pkg_dict: dict[str, Any]) -> dict[str, Any]:
     # The area name goes into the full text, so "Sangatta" finds 64.08.04.
     if pkg_dict.get("cakupan"):
         pkg_dict["text"] = helpers.satudata_wilayah_label(pkg_dict["cakupan"])
+    # Five stars of open data, from the licence and formats, as a facet.
+    pkg_dict["satudata_stars"] = str(stars.dataset_stars(json.loads(pkg_dict["validated_data_dict"]))["stars"])
     return pkg_dict
 
 
@@ -70,4 +74,6 @@ def after_dataset_search(search_results: dict[str, Any]) -> dict[str, Any]:
     for field in _CHOICE_FACETS:
         for item in facets.get(field, {}).get("items", []):
             item["display_name"] = helpers.satudata_choice_label(field, item["name"])
+    for item in facets.get("satudata_stars", {}).get("items", []):
+        item["display_name"] = stars.facet_label(item["name"])
     return search_results

@@ -181,3 +181,7 @@ def review(id: str):
         "pkg": pkg, "pkg_dict": pkg, "history": history,
         "schema": tk.h.scheming_get_dataset_schema(pkg["type"]),
     })
+
+
+# --- Open-data services (statistics, inventory, quality, data requests, SPBE) ---
+from ckanext.satudata.services.views import satudata_services  # noqa: E402,F401

@@ -248,3 +248,14 @@ def package_update(next_action, context: Context, data_dict: DataDict):
         tk.check_access("package_update", context, data_dict)
         return next_action(dict(context, ignore_auth=True), data_dict)
     return next_action(context, data_dict)
+
+
+# --- Open-data services (statistics, inventory, quality, data requests, SPBE) ---
+from ckanext.satudata.services.actions import (  # noqa: E402
+    satudata_dataset_quality, satudata_inventory, satudata_quality_report, satudata_request_create,
+    satudata_request_list, satudata_request_show, satudata_request_update, satudata_spbe_evidence,
+    satudata_statistics,
+)
+from ckanext.satudata.services import actions as _services_actions  # noqa: E402
+
+__all__ += _services_actions.__all__

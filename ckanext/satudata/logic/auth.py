@@ -121,3 +121,12 @@ def member_delete(next_auth, context: Context, data_dict: DataDict) -> AuthResul
     if _walidata_files_under_tematik(context, data_dict):
         return _ok()
     return next_auth(context, data_dict)
+# --- Open-data services (statistics, inventory, quality, data requests, SPBE) ---
+from ckanext.satudata.services.auth import (  # noqa: E402
+    satudata_dataset_quality, satudata_inventory, satudata_quality_report, satudata_request_create,
+    satudata_request_list, satudata_request_show, satudata_request_update, satudata_spbe_evidence,
+    satudata_statistics,
+)
+from ckanext.satudata.services import auth as _services_auth  # noqa: E402
+
+__all__ += _services_auth.__all__

@@ -1,0 +1,73 @@
+"""Metadata completeness: the share of the recommended metadata a dataset fills.
+
+Title, URL and Instansi are always there (the form requires them), so they are
+not counted; what is counted is what a Produsen can leave empty or thin.
+"""
+from __future__ import annotations
+
+from typing import Any, Callable
+
+import ckan.plugins.toolkit as tk
+
+
+def N_(message: str) -> str:
+    return message
+
+
+def _filled(value: Any) -> bool:
+    if isinstance(value, (list, tuple, dict)):
+        return any(_filled(v) for v in (value.values() if isinstance(value, dict) else value))
+    return value not in (None, "", False) and str(value).strip() != ""
+
+
+def _field(name: str) -> Callable[[dict[str, Any]], bool]:
+    return lambda d: _filled(d.get(name))
+
+
+def _licence(d: dict[str, Any]) -> bool:
+    return _filled(d.get("license_id")) and d.get("license_id") not in ("notspecified", "other-closed")
+
+
+def _resources(d: dict[str, Any]) -> list[dict[str, Any]]:
+    return [r for r in d.get("resources") or [] if r.get("state", "active") == "active"]
+
+
+# (key, label, is it filled?) — labels of schema fields come from the schema.
+CRITERIA: list[tuple[str, str, Callable[[dict[str, Any]], bool]]] = [
+    ("notes", "", _field("notes")),
+    ("tags", N_("Tags"), _field("tags")),
+    ("license_id", "", _licence),
+    ("groups", N_("Themes (Tematik)"), _field("groups")),
+    ("sumber", "", _field("sumber")),
+    ("maintainer", "", _field("maintainer")),
+    ("maintainer_email", "", _field("maintainer_email")),
+    ("frekuensi", "", _field("frekuensi")),
+    ("level_penyajian", "", _field("level_penyajian")),
+    ("tahun", "", _field("tahun")),
+    ("cakupan", "", _field("cakupan")),
+    ("rujukan", "", _field("rujukan")),
+    ("resources", N_("At least one file or link"), lambda d: bool(_resources(d))),
+    ("resource_format", N_("The format of every file"),
+     lambda d: bool(_resources(d)) and all(_filled(r.get("format")) for r in _resources(d))),
+    ("resource_description", N_("A description of every file"),
+     lambda d: bool(_resources(d)) and all(_filled(r.get("description")) for r in _resources(d))),
+]
+
+
+def label(key: str) -> str:
+    for name, text, _check in CRITERIA:
+        if name == key and text:
+            return tk._(text)
+    schema = tk.h.scheming_get_dataset_schema("dataset") or {}
+    for field in schema.get("dataset_fields", []):
+        if field["field_name"] == key:
+            return tk.h.scheming_language_text(field.get("label"))
+    return key
+
+
+def completeness(dataset: dict[str, Any]) -> dict[str, Any]:
+    """``{"score": 0-100, "filled": n, "total": n, "missing": [keys]}``."""
+    missing = [key for key, _label, check in CRITERIA if not check(dataset)]
+    total = len(CRITERIA)
+    filled = total - len(missing)
+    return {"score": round(100 * filled / total), "filled": filled, "total": total, "missing": missing}

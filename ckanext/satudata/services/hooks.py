@@ -1,0 +1,19 @@
+"""What the plugin class calls for the open-data services (kept out of plugin.py)."""
+from __future__ import annotations
+
+from typing import Any
+
+from ckanext.satudata.services import stars, usage
+
+
+def after_dataset_show(context: dict[str, Any], pkg_dict: dict[str, Any]) -> None:
+    # Not when the dataset is read to be written back (package_patch): the
+    # computed keys would be stored as resource extras.
+    if not context.get("for_update"):
+        stars.annotate(pkg_dict)
+
+
+def make_middleware(app: Any) -> Any:
+    if hasattr(app, "after_request"):
+        app.after_request(usage.record_download)
+    return app

@@ -1,0 +1,192 @@
+"""The inventory of shared data (daftar inventarisasi data, SPBE level 2): every
+dataset with its full Kutai Timur metadata, as the requesting person may see it.
+
+The public sees the public datasets; the Walidata sees every dataset with its
+approval status (a Produsen Data also sees their own Instansi's). The same rows
+feed the page, the API, and the CSV and XLSX downloads.
+"""
+from __future__ import annotations
+
+import csv
+import io
+from typing import Any, Callable, Iterable, Optional
+
+import ckan.plugins.toolkit as tk
+
+from ckanext.satudata import helpers as satudata_helpers
+from ckanext.satudata import workflow
+from ckanext.satudata.logic import roles
+from ckanext.satudata.services import catalogue, completeness, freshness, stars
+
+
+def N_(message: str) -> str:
+    return message
+
+
+def _join(values: Iterable[Any]) -> str:
+    return "; ".join(str(v) for v in values if v not in (None, ""))
+
+
+def _licence(d: dict[str, Any]) -> str:
+    return d.get("license_title") or d.get("license_id") or ""
+
+
+def _yes_no(value: Any) -> str:
+    return tk._("Yes") if tk.asbool(value) else tk._("No")
+
+
+def _freshness(d: dict[str, Any]) -> str:
+    f = freshness.freshness(d)
+    if f["status"] == freshness.TERLAMBAT:
+        return tk._("Overdue by {days} days").format(days=f["days_overdue"])
+    return freshness.status_label(f["status"])
+
+
+# (key, column heading msgid, value) in the order of the downloads.
+COLUMNS: list[tuple[str, str, Callable[[dict[str, Any]], Any]]] = [
+    ("name", N_("Dataset ID"), lambda d: d["name"]),
+    ("title", N_("Title"), lambda d: d.get("title") or ""),
+    ("instansi", N_("Instansi"), lambda d: (d.get("organization") or {}).get("title", "")),
+    ("tematik", N_("Themes (Tematik)"), lambda d: _join(g.get("display_name") or g.get("title")
+                                                        for g in d.get("groups") or [])),
+    ("notes", N_("Description"), lambda d: d.get("notes") or ""),
+    ("tags", N_("Tags"), lambda d: _join(t["name"] for t in d.get("tags") or [])),
+    ("license", N_("Licence"), _licence),
+    ("sumber", N_("Data source"), lambda d: d.get("sumber") or ""),
+    ("maintainer", N_("Data maintainer"), lambda d: d.get("maintainer") or ""),
+    ("maintainer_email", N_("Maintainer e-mail"), lambda d: d.get("maintainer_email") or ""),
+    ("frekuensi", N_("Publication frequency"),
+     lambda d: satudata_helpers.satudata_choice_label("frekuensi", d.get("frekuensi")) if d.get("frekuensi") else ""),
+    ("level_penyajian", N_("Presentation level"),
+     lambda d: satudata_helpers.satudata_choice_label("level_penyajian", d.get("level_penyajian"))
+     if d.get("level_penyajian") else ""),
+    ("tahun", N_("Year"), lambda d: d.get("tahun") or ""),
+    ("cakupan", N_("Coverage area"),
+     lambda d: satudata_helpers.satudata_wilayah_label(d.get("cakupan"), with_code=True) if d.get("cakupan") else ""),
+    ("rujukan", N_("References"), lambda d: _join(d.get("rujukan") or [])),
+    ("jenis_publikasi", N_("Publication type"), lambda d: tk._("Private") if d.get("private") else tk._("Public")),
+    ("prioritas", N_("Priority data"), lambda d: _yes_no(d.get("prioritas"))),
+    ("formats", N_("Formats"), lambda d: _join(sorted({(r.get("format") or "").upper()
+                                                      for r in d.get("resources") or [] if r.get("format")}))),
+    ("files", N_("Files"), lambda d: len(d.get("resources") or [])),
+    ("stars", N_("Open data stars"), lambda d: stars.dataset_stars(d)["stars"]),
+    ("freshness", N_("Freshness"), _freshness),
+    ("completeness", N_("Metadata completeness (%)"), lambda d: completeness.completeness(d)["score"]),
+    ("created", N_("Created"), lambda d: (d.get("metadata_created") or "")[:10]),
+    ("modified", N_("Last modified"), lambda d: (d.get("metadata_modified") or "")[:10]),
+    ("url", N_("Address"), lambda d: tk.url_for("dataset.read", id=d["name"], _external=True)),
+]
+STATUS_COLUMN = ("approval_status", N_("Verification status"),
+                 lambda d: workflow.status_label(d.get("approval_status")))
+
+STATUS_FILTERS = ("draft", "pending", "pembina_review", "approved", "rejected")
+
+
+def sees_status(user: Any) -> bool:
+    """Walidata and Produsen Data see datasets that are not public yet, with their status."""
+    return roles.is_walidata(user) or bool(roles.producer_org_ids(user))
+
+
+def columns(user: Any) -> list[tuple[str, str, Callable[[dict[str, Any]], Any]]]:
+    return COLUMNS + [STATUS_COLUMN] if sees_status(user) else list(COLUMNS)
+
+
+def _fq(filters: dict[str, Any]) -> str:
+    parts = []
+    for key, field in (("owner_org", "organization"), ("groups", "groups")):
+        value = (filters.get(key) or "").strip()
+        if value:
+            parts.append(f'+{field}:"{_quote(value)}"')
+    tahun = str(filters.get("tahun") or "").strip()
+    if tahun:
+        if not tahun.isdigit():
+            raise tk.ValidationError({"tahun": [tk._("Enter the year as four digits, for example 2024")]})
+        parts.append(f"+tahun:{tahun}")
+    status = (filters.get("status") or "").strip()
+    if status:
+        if status not in STATUS_FILTERS:
+            raise tk.ValidationError({"status": [tk._("Unknown status: {status}").format(status=status)]})
+        parts.append("-approval_status:(pending OR pembina_review OR approved OR rejected)"
+                     if status == "draft" else f"+approval_status:{status}")
+    return " ".join(parts)
+
+
+def _quote(value: str) -> str:
+    return value.replace("\\", "\\\\").replace('"', '\\"')
+
+
+def _owner_name(value: str) -> str:
+    """Instansi filters accept an id or a name; Solr indexes the name."""
+    from ckan import model
+    group = model.Group.get(value) if value else None
+    return group.name if group else value
+
+
+def search(context: dict[str, Any], filters: dict[str, Any], start: int = 0,
+           rows: Optional[int] = 50) -> tuple[int, list[dict[str, Any]]]:
+    """(count, datasets) matching ``filters`` that the context's user may see;
+    ``rows=None`` returns all of them."""
+    filters = dict(filters)
+    if filters.get("owner_org"):
+        filters["owner_org"] = _owner_name(filters["owner_org"])
+    private = sees_status(catalogue.user_of(context))
+    search_context = catalogue.as_user(context)
+    fq = _fq(filters)
+    q = (filters.get("q") or "").strip()
+    sort = "organization asc, title_string asc"
+    if rows is None:
+        datasets = list(catalogue.iter_datasets(search_context, fq=fq, q=q, include_private=private,
+                                                include_drafts=private, sort=sort))
+        return len(datasets), datasets
+    result = catalogue.search(search_context, q=q, fq=fq, rows=rows, start=start, sort=sort,
+                              include_private=private, include_drafts=private, facet="false")
+    return result["count"], result["results"]
+
+
+def row(dataset: dict[str, Any], cols) -> dict[str, Any]:
+    return {key: value(dataset) for key, _label, value in cols}
+
+
+def headings(cols) -> list[str]:
+    return [tk._(label) for _key, label, _value in cols]
+
+
+def spreadsheet_safe(value: Any) -> Any:
+    # A cell that starts like a formula would be run by a spreadsheet (CSV injection).
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + value
+    return value
+
+
+def to_csv(cols, datasets: Iterable[dict[str, Any]]) -> str:
+    out = io.StringIO()
+    out.write("\ufeff")  # so spreadsheet programs read UTF-8
+    writer = csv.writer(out)
+    writer.writerow(headings(cols))
+    for dataset in datasets:
+        writer.writerow([spreadsheet_safe(v) for v in row(dataset, cols).values()])
+    return out.getvalue()
+
+
+def to_xlsx(cols, datasets: Iterable[dict[str, Any]], sheet_title: str) -> bytes:
+    import openpyxl
+    from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = sheet_title[:31]
+    sheet.append(headings(cols))
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    count = 0
+    for dataset in datasets:
+        sheet.append([spreadsheet_safe(v) for v in row(dataset, cols).values()])
+        count += 1
+    sheet.freeze_panes = "A2"
+    sheet.auto_filter.ref = f"A1:{get_column_letter(len(cols))}{count + 1}"
+    for i, (key, _label, _value) in enumerate(cols, start=1):
+        sheet.column_dimensions[get_column_letter(i)].width = 40 if key in ("title", "notes", "url") else 18
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()

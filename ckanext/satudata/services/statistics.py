@@ -1,0 +1,199 @@
+"""Usage statistics of the open data (SPBE level 1), from public datasets only.
+
+Every figure is read as an anonymous visitor: the catalogue through
+package_search (so the permission labels leave out private, unapproved and
+deleted datasets), the views and downloads from ``satudata_usage`` restricted to
+those datasets.
+"""
+from __future__ import annotations
+
+import datetime
+from collections import defaultdict
+from typing import Any, Optional
+
+import sqlalchemy as sa
+
+import ckan.model as model
+
+from ckanext.satudata.services import catalogue
+from ckanext.satudata.services.model import Usage
+from ckanext.satudata.services.usage import DOWNLOAD, VIEW
+
+MAX_MONTHS = 60
+TOP = 10
+
+# Tables of the statistics page, each downloadable as CSV: key -> columns.
+TABLES = {
+    "instansi": ("instansi", "title", "datasets", "views", "downloads"),
+    "tematik": ("tematik", "title", "datasets"),
+    "tahun": ("tahun", "datasets"),
+    "format": ("format", "datasets"),
+    "bintang": ("stars", "datasets"),
+    "bulanan": ("month", "views", "downloads"),
+    "instansi-bulanan": ("month", "instansi", "title", "views", "downloads"),
+    "dataset": ("dataset", "title", "instansi", "views", "downloads"),
+    "pertumbuhan": ("month", "new", "total"),
+}
+
+
+def month_key(day: datetime.date | datetime.datetime) -> str:
+    return f"{day.year:04d}-{day.month:02d}"
+
+
+def months_until(end: datetime.date, count: int) -> list[str]:
+    """The ``count`` calendar months ending with ``end``'s month, oldest first."""
+    year, month = end.year, end.month
+    keys = []
+    for _ in range(count):
+        keys.append(f"{year:04d}-{month:02d}")
+        month -= 1
+        if month == 0:
+            year, month = year - 1, 12
+    return keys[::-1]
+
+
+def groups_of_type(organization: bool) -> list[dict[str, str]]:
+    """Every active Instansi (or Tematik): ``{"id", "name", "display_name"}``
+    (names and titles are public; core's list actions cap ``all_fields``)."""
+    rows = (model.Session.query(model.Group.id, model.Group.name, model.Group.title)
+            .filter(model.Group.is_organization.is_(organization), model.Group.state == "active")
+            .order_by(model.Group.title))
+    return [{"id": i, "name": n, "display_name": t or n} for i, n, t in rows]
+
+
+def _month_of(value: Any) -> str:
+    if isinstance(value, (datetime.date, datetime.datetime)):
+        return month_key(value)
+    return str(value or "")[:7]
+
+
+def _public_datasets() -> list[dict[str, Any]]:
+    return list(catalogue.iter_datasets(
+        catalogue.anonymous(), fl=["id", "name", "title", "organization", "metadata_created"]))
+
+
+def _usage(ids: set[str], since: datetime.date) -> list[tuple[str, str, str, int]]:
+    """(month, package id, kind, count) of the public datasets since ``since``."""
+    table = Usage.__table__
+    month = sa.func.to_char(table.c.day, "YYYY-MM")
+    rows = model.Session.execute(
+        sa.select(month, table.c.package_id, table.c.kind, sa.func.sum(table.c.count))
+        .where(table.c.day >= since)
+        .group_by(month, table.c.package_id, table.c.kind))
+    return [(m, pid, kind, int(n)) for m, pid, kind, n in rows if pid in ids]
+
+
+def summarised_until() -> Optional[str]:
+    day = model.Session.execute(sa.select(sa.func.max(Usage.__table__.c.day))).scalar()
+    return day.isoformat() if day else None
+
+
+def compute(months: int = 12, on: Optional[datetime.date] = None) -> dict[str, Any]:
+    on = on or datetime.datetime.utcnow().date()
+    months = min(max(int(months), 1), MAX_MONTHS)
+    period = months_until(on, months)
+    since = datetime.date(int(period[0][:4]), int(period[0][5:]), 1)
+
+    datasets = _public_datasets()
+    by_id = {d["id"]: d for d in datasets}
+    total, facets = catalogue.facet_counts(
+        catalogue.anonymous(), ["organization", "groups", "tahun", "res_format", "satudata_stars"])
+
+    orgs = groups_of_type(organization=True)
+    groups = groups_of_type(organization=False)
+    org_title = {o["name"]: o["display_name"] for o in orgs}
+
+    usage = _usage(set(by_id), since)
+    per_dataset: dict[str, dict[str, int]] = defaultdict(lambda: {VIEW: 0, DOWNLOAD: 0})
+    per_org: dict[str, dict[str, int]] = defaultdict(lambda: {VIEW: 0, DOWNLOAD: 0})
+    per_month: dict[str, dict[str, int]] = {m: {VIEW: 0, DOWNLOAD: 0} for m in period}
+    per_org_month: dict[tuple[str, str], dict[str, int]] = defaultdict(lambda: {VIEW: 0, DOWNLOAD: 0})
+    for month, pid, kind, count in usage:
+        org = by_id[pid].get("organization") or ""
+        per_dataset[pid][kind] += count
+        per_org[org][kind] += count
+        if month in per_month:
+            per_month[month][kind] += count
+        per_org_month[(month, org)][kind] += count
+
+    by_instansi = sorted(
+        ({"instansi": o["name"], "title": o["display_name"],
+          "datasets": facets["organization"].get(o["name"], {}).get("count", 0),
+          "views": per_org[o["name"]][VIEW], "downloads": per_org[o["name"]][DOWNLOAD]} for o in orgs),
+        key=lambda r: (-r["datasets"], -r["views"], r["title"].lower()))
+    by_tematik = sorted(
+        ({"tematik": g["name"], "title": g["display_name"],
+          "datasets": facets["groups"].get(g["name"], {}).get("count", 0)} for g in groups),
+        key=lambda r: (-r["datasets"], r["title"].lower()))
+    by_tahun = sorted(({"tahun": k, "datasets": v["count"]} for k, v in facets["tahun"].items()),
+                      key=lambda r: r["tahun"], reverse=True)
+    by_format = sorted(({"format": k, "datasets": v["count"]} for k, v in facets["res_format"].items()),
+                       key=lambda r: (-r["datasets"], r["format"]))
+    by_stars = [{"stars": s, "datasets": facets["satudata_stars"].get(str(s), {}).get("count", 0)}
+                for s in range(5, -1, -1)]
+
+    usage_by_dataset = sorted(
+        ({"dataset": by_id[pid]["name"], "title": by_id[pid]["title"],
+          "instansi": by_id[pid].get("organization") or "",
+          "views": c[VIEW], "downloads": c[DOWNLOAD]} for pid, c in per_dataset.items()),
+        key=lambda r: (-r["views"], -r["downloads"], r["title"].lower()))
+    most_viewed = [r for r in usage_by_dataset if r["views"]][:TOP]
+    most_downloaded = sorted((r for r in usage_by_dataset if r["downloads"]),
+                             key=lambda r: (-r["downloads"], -r["views"], r["title"].lower()))[:TOP]
+
+    created = defaultdict(int)
+    before = 0
+    for d in datasets:
+        key = _month_of(d.get("metadata_created"))
+        if key < period[0]:
+            before += 1
+        else:
+            created[key] += 1
+    growth, running = [], before
+    for month in period:
+        running += created.get(month, 0)
+        growth.append({"month": month, "new": created.get(month, 0), "total": running})
+
+    return {
+        "generated": datetime.datetime.utcnow().replace(microsecond=0).isoformat(),
+        "summarised_until": summarised_until(),
+        "period": {"months": months, "start": period[0], "end": period[-1]},
+        "totals": {
+            "datasets": total,
+            "instansi": sum(1 for r in by_instansi if r["datasets"]),
+            "views": sum(m[VIEW] for m in per_month.values()),
+            "downloads": sum(m[DOWNLOAD] for m in per_month.values()),
+        },
+        "instansi": by_instansi,
+        "tematik": by_tematik,
+        "tahun": by_tahun,
+        "format": by_format,
+        "bintang": by_stars,
+        "bulanan": [{"month": m, "views": v[VIEW], "downloads": v[DOWNLOAD]} for m, v in per_month.items()],
+        "instansi-bulanan": sorted(
+            ({"month": m, "instansi": org, "title": org_title.get(org, org),
+              "views": v[VIEW], "downloads": v[DOWNLOAD]} for (m, org), v in per_org_month.items()
+             if m in per_month),
+            key=lambda r: (r["month"], r["title"].lower())),
+        "dataset": usage_by_dataset,
+        "most_viewed": most_viewed,
+        "most_downloaded": most_downloaded,
+        "pertumbuhan": growth,
+    }
+
+
+def usage_totals(ids: Optional[set[str]] = None) -> dict[str, int]:
+    """All-time views and downloads, of the datasets ``ids`` (all when None)."""
+    table = Usage.__table__
+    rows = model.Session.execute(
+        sa.select(table.c.package_id, table.c.kind, sa.func.sum(table.c.count))
+        .group_by(table.c.package_id, table.c.kind))
+    totals = {VIEW: 0, DOWNLOAD: 0}
+    for pid, kind, count in rows:
+        if ids is None or pid in ids:
+            totals[kind] = totals.get(kind, 0) + int(count)
+    return {"views": totals[VIEW], "downloads": totals[DOWNLOAD]}
+
+
+def public_ids() -> set[str]:
+    return {d["id"] for d in catalogue.iter_datasets(catalogue.anonymous(), fl=["id"])}

@@ -1,0 +1,181 @@
+"""Usage statistics (/statistik, satudata_statistics): figures checked against
+visits recorded in the test through the tracking plugin and real downloads."""
+from __future__ import annotations
+
+import csv
+import io
+
+import pytest
+import sqlalchemy as sa
+from freezegun import freeze_time
+
+from ckan import model
+
+from ckanext.satudata.services import usage
+from ckanext.satudata.tests.services.conftest import created_on
+
+
+def _raw_rows():
+    return model.Session.execute(sa.text("select url, tracking_type from tracking_raw")).fetchall()
+
+
+@pytest.fixture
+def catalogue(portal, make_dataset):
+    """Two public datasets (dinkes, distan), one private and one awaiting verification."""
+    return {
+        "penduduk": make_dataset("approved", name="penduduk", title="Jumlah Penduduk", tahun=2024),
+        "padi": make_dataset("approved", name="padi", title="Produksi Padi", tahun=2023,
+                             owner_org=portal.orgs["distan"]["id"], creator=portal.other_editor),
+        "rahasia": make_dataset("approved", name="rahasia", title="Data Rahasia Internal", private=True),
+        "menunggu": make_dataset("pending", name="menunggu", title="Data Menunggu Verifikasi"),
+    }
+
+
+def _download_url(dataset, external=False):
+    res = dataset["resources"][0]
+    path = f"/dataset/{dataset['id']}/resource/{res['id']}/download/data.csv"
+    return f"http://test.ckan.net{path}" if external else path
+
+
+def test_three_downloads_recorded_are_three_downloads_shown(api, catalogue, visitors):
+    for visitor in (1, 2, 3):
+        assert visitors.download(catalogue["penduduk"], visitor).status_code == 200
+    # Visitor 1 also clicked the link (tracking.js): the same download, counted once.
+    visitors.click(_download_url(catalogue["penduduk"], external=True), visitor=1)
+    visitors.view("penduduk", visitor=1)
+    visitors.view("penduduk", visitor=1)  # the same visitor the same day: one view
+    visitors.view("penduduk", visitor=2, locale="en")
+    visitors.view("padi", visitor=4)
+    usage.summarise()
+
+    stats = api.ok("satudata_statistics")
+    assert stats["totals"] == {"datasets": 2, "instansi": 2, "views": 3, "downloads": 3}
+    by_dataset = {r["dataset"]: r for r in stats["dataset"]}
+    assert by_dataset["penduduk"]["downloads"] == 3 and by_dataset["penduduk"]["views"] == 2
+    assert by_dataset["padi"] == {"dataset": "padi", "title": "Produksi Padi", "instansi": "distan",
+                                  "views": 1, "downloads": 0}
+    assert [r["dataset"] for r in stats["most_downloaded"]] == ["penduduk"]
+    assert [r["dataset"] for r in stats["most_viewed"]] == ["penduduk", "padi"]
+    instansi = {r["instansi"]: r for r in stats["instansi"]}
+    assert (instansi["dinkes"]["datasets"], instansi["dinkes"]["views"], instansi["dinkes"]["downloads"]) == (1, 2, 3)
+    assert instansi["diskominfo"]["datasets"] == 0
+    assert stats["bulanan"][-1] == {"month": stats["period"]["end"], "views": 3, "downloads": 3}
+
+
+def test_private_and_unapproved_datasets_never_count(api, catalogue, visitors, portal):
+    # Their files reached by people who could see them, and their pages viewed.
+    for name in ("rahasia", "menunggu"):
+        for visitor in (1, 2, 3, 4, 5):
+            visitors.click(_download_url(catalogue[name], external=True), visitor)
+            visitors.view(name, visitor)
+    visitors.download(catalogue["penduduk"], 1)
+    usage.summarise()
+
+    for user in (None, portal.walidata, portal.sysadmin):
+        stats = api.ok("satudata_statistics", user)
+        assert stats["totals"]["datasets"] == 2
+        assert stats["totals"]["downloads"] == 1 and stats["totals"]["views"] == 0
+        names = {r["dataset"] for r in stats["dataset"]}
+        assert names == {"penduduk"}
+        assert {r["tahun"]: r["datasets"] for r in stats["tahun"]} == {"2024": 1, "2023": 1}
+        assert {r["format"]: r["datasets"] for r in stats["format"]} == {"CSV": 2}
+        assert sum(r["datasets"] for r in stats["bintang"]) == 2
+        assert stats["pertumbuhan"][-1]["total"] == 2
+
+
+def test_a_refused_download_is_not_recorded(catalogue, visitors):
+    assert visitors.download(catalogue["rahasia"], 1).status_code in (403, 404)
+    assert visitors.download(catalogue["menunggu"], 1).status_code in (403, 404)
+    assert _raw_rows() == []
+    assert visitors.download(catalogue["penduduk"], 1).status_code == 200
+    assert [r.tracking_type for r in _raw_rows()] == ["resource"]
+
+
+def test_views_downloads_and_growth_month_by_month(api, portal, make_dataset, visitors):
+    march = make_dataset("approved", name="maret", title="Data Maret")
+    may = make_dataset("approved", name="mei", title="Data Mei")
+    created_on(march, "2025-03-10 08:00:00")
+    created_on(may, "2025-05-02 08:00:00")
+    with visitors.on("2025-03-10 09:00:00"):
+        visitors.view("maret", 1)
+        visitors.download(march, 1)
+    with visitors.on("2025-05-02 09:00:00"):
+        visitors.view("maret", 2)
+        visitors.view("mei", 2)
+        visitors.download(may, 3)
+        visitors.download(may, 4)
+    with freeze_time("2025-05-20 08:00:00"):
+        usage.summarise()
+        stats = api.ok("satudata_statistics", months=3)
+    assert stats["period"] == {"months": 3, "start": "2025-03", "end": "2025-05"}
+    assert stats["bulanan"] == [{"month": "2025-03", "views": 1, "downloads": 1},
+                                {"month": "2025-04", "views": 0, "downloads": 0},
+                                {"month": "2025-05", "views": 2, "downloads": 2}]
+    assert stats["pertumbuhan"] == [{"month": "2025-03", "new": 1, "total": 1},
+                                    {"month": "2025-04", "new": 0, "total": 1},
+                                    {"month": "2025-05", "new": 1, "total": 2}]
+    per_org_month = {(r["month"], r["instansi"]): (r["views"], r["downloads"]) for r in stats["instansi-bulanan"]}
+    assert per_org_month == {("2025-03", "dinkes"): (1, 1), ("2025-05", "dinkes"): (2, 2)}
+
+
+def test_the_cli_summarises_and_a_second_run_counts_nothing_twice(cli, catalogue, visitors, api):
+    from ckan.cli.cli import ckan
+    visitors.download(catalogue["penduduk"], 1)
+    visitors.download(catalogue["penduduk"], 2)
+    first = cli.invoke(ckan, ["satudata", "usage"])
+    assert first.exit_code == 0, first.output
+    assert "2 downloads" in first.output
+    assert cli.invoke(ckan, ["satudata", "usage"]).exit_code == 0
+    assert api.ok("satudata_statistics")["totals"]["downloads"] == 2
+    bad = cli.invoke(ckan, ["satudata", "usage", "--start", "kemarin"])
+    assert bad.exit_code != 0 and "YYYY-MM-DD" in bad.output
+
+
+@pytest.mark.usefixtures("with_test_worker", "clean_queues")
+def test_the_statistics_page_queues_a_summary_for_the_worker(catalogue, visitors, browser):
+    from ckanext.satudata.tests.services.conftest import run_jobs
+    visitors.download(catalogue["penduduk"], 1)
+    browser().page("/statistik")
+    run_jobs()
+    page = browser().page("/statistik")
+    assert page.find(id="total-downloads").get_text(strip=True) == "1"
+
+
+def test_statistics_page_shows_the_figures_with_charts_and_csv(catalogue, visitors, browser):
+    for visitor in (1, 2, 3):
+        visitors.download(catalogue["penduduk"], visitor)
+    usage.summarise()
+    page = browser().page("/statistik")
+    assert page.find("h1").get_text(strip=True) == "Statistik pemanfaatan data terbuka"
+    assert page.find(id="total-datasets").get_text(strip=True) == "2"
+    assert page.find(id="total-downloads").get_text(strip=True) == "3"
+    row = page.find(id="most-downloaded").find("tr", attrs={"data-dataset": "penduduk"})
+    assert row.find(class_="satudata-downloads").get_text(strip=True) == "3"
+    assert len(page.find_all("svg", class_="satudata-chart")) >= 7
+    text = page.get_text()
+    assert "Data Rahasia Internal" not in text and "Data Menunggu Verifikasi" not in text
+    assert page.find("a", href=lambda h: h and "/statistik/dataset.csv" in h)
+
+    english = browser().page("/en/statistik")
+    assert english.find("h1").get_text(strip=True) == "Open data usage statistics"
+
+
+def test_every_statistics_table_downloads_as_csv(catalogue, visitors, browser):
+    visitors.download(catalogue["penduduk"], 1)
+    usage.summarise()
+    client = browser()
+    response = client.get("/statistik/dataset.csv")
+    assert response.status_code == 200 and response.mimetype == "text/csv"
+    rows = list(csv.reader(io.StringIO(response.get_data(as_text=True).lstrip("\ufeff"))))
+    assert rows[0] == ["dataset", "title", "instansi", "views", "downloads"]
+    assert rows[1] == ["penduduk", "Jumlah Penduduk", "dinkes", "0", "1"]
+    instansi = list(csv.reader(io.StringIO(client.get("/statistik/instansi.csv").get_data(as_text=True).lstrip("\ufeff"))))
+    assert ["dinkes", "Dinkes", "1", "0", "1"] in instansi
+    for table in ("tematik", "tahun", "format", "bintang", "bulanan", "instansi-bulanan", "pertumbuhan"):
+        assert client.get(f"/statistik/{table}.csv").status_code == 200, table
+    assert client.get("/statistik/rahasia.csv").status_code == 404
+
+
+def test_period_must_be_a_number(api):
+    error = api.error("satudata_statistics", months="banyak")
+    assert error["months"] == ["Harus berupa bilangan bulat"]
