@@ -39,6 +39,36 @@ def wilayah(code: str | None) -> dict[str, str] | None:
     return _wilayah_index().get((code or "").strip())
 
 
+def wilayah_name(code: str | None) -> str:
+    """How an area is named: "Kabupaten Kutai Timur", "Kecamatan Sangatta Utara"."""
+    w = wilayah(code)
+    if not w:
+        return ""
+    return w["name"] if w["level"] == "kabupaten" else f"Kecamatan {w['name']}"
+
+
+def tingkat_list() -> list[dict[str, str]]:
+    """The levels of the Kemendagri code (``{"value", "code_format", "name"}``)."""
+    return list(_load("kode_wilayah.yaml")["tingkat"])
+
+
+def tingkat(value: str | None) -> dict[str, str] | None:
+    for level in tingkat_list():
+        if level["value"] == value:
+            return level
+    return None
+
+
+def wilayah_search(q: str | None) -> list[dict[str, str]]:
+    """Areas whose code starts with ``q`` or whose name contains it (any case)."""
+    key = (q or "").strip().lower()
+    for prefix in ("kecamatan ", "kec. ", "kec "):
+        if key.startswith(prefix):
+            key = key[len(prefix):]
+    return [w for w in wilayah_list()
+            if not key or w["code"].startswith(key) or key in wilayah_name(w["code"]).lower()]
+
+
 def wilayah_code_for(value: str | None) -> str | None:
     """The code for a code or a name ("Sangatta Utara", "kecamatan sangatta utara")."""
     value = (value or "").strip()
