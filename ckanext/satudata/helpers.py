@@ -114,6 +114,7 @@ def satudata_approval_step(action: str) -> str:
         "approve": tk._("approved it"),
         "reject": tk._("returned it for correction"),
         "acknowledge": tk._("checked the changes made after verification"),
+        "import": tk._("imported it from another portal for verification"),
     }.get(action, action)
 
 

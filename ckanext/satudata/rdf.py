@@ -12,7 +12,7 @@ name                dcat:landingPage <site/dataset/NAME>
 license_id          dct:license on the dataset and on every distribution
 owner_org           dct:publisher foaf:Agent (the Instansi)
 private             dct:accessRights (EU access-right PUBLIC / NON_PUBLIC)
-sumber              dct:source [ a dcat:Dataset; dct:title "..." ]
+sumber              dct:source "..." (a literal: the name of the source)
 maintainer(_email)  dcat:contactPoint vcard:Kind (vcard:fn, vcard:hasEmail)
 frekuensi           dct:accrualPeriodicity (EU frequency vocabulary)
 level_penyajian     satudata:presentationLevel skos:Concept (code and name)
@@ -32,7 +32,6 @@ from __future__ import annotations
 import json
 import re
 from typing import Any, Optional
-from urllib.parse import urlparse
 
 import ckan.model as model
 import ckan.plugins.toolkit as tk
@@ -158,10 +157,9 @@ class SatudataProfile(RDFProfile):
         self._contact_to_graph(dataset_dict, dataset_ref)
 
         if dataset_dict.get("sumber"):
-            source = BNode()
-            g.add((dataset_ref, DCT.source, source))
-            g.add((source, RDF.type, DCAT.Dataset))
-            g.add((source, DCT.title, Literal(dataset_dict["sumber"])))
+            # Sumber is a name ("SIAK Disdukcapil"), not a dataset URI: a literal,
+            # which every DCAT reader (ckanext-dcat included) keeps as text.
+            g.add((dataset_ref, DCT.source, Literal(dataset_dict["sumber"])))
 
         frequency = FREQUENCY.get(dataset_dict.get("frekuensi") or "")
         if frequency:
@@ -376,6 +374,11 @@ class SatudataProfile(RDFProfile):
 
         dataset_dict["extras"] = [e for e in dataset_dict.get("extras") or []
                                   if e["key"] not in _MAPPED_EXTRAS]
+        # DCAT-AP's scheming profile adds these for schemas that have them; ours
+        # holds them as maintainer/maintainer_email and owner_org.
+        for key in ("contact", "publisher", "creator"):
+            if key in dataset_dict and not self._schema_field(key) and self._dataset_schema:
+                dataset_dict.pop(key)
         return dataset_dict
 
     def _set(self, dataset_dict: dict[str, Any], key: str, value: Any) -> None:

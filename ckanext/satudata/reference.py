@@ -25,6 +25,10 @@ def wilayah_source() -> str:
     return _load("kode_wilayah.yaml")["source"].strip()
 
 
+def wilayah_source_url() -> str:
+    return _load("kode_wilayah.yaml").get("source_url") or ""
+
+
 def wilayah_list() -> list[dict[str, str]]:
     """Every area as ``{"code", "level", "name"}``, the regency first."""
     return list(_load("kode_wilayah.yaml")["wilayah"])
