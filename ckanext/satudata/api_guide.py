@@ -49,7 +49,8 @@ def examples(site: str, dataset: str) -> dict[str, dict[str, str]]:
     """Every example of the page by id: ``{"language": "bash"|"python", "code"}``."""
     import json
 
-    curl_dataset = json.dumps(dict(_NEW_DATASET, name="contoh-data-curl", owner_org="$CKAN_INSTANSI"),
+    curl_dataset = json.dumps(dict(_NEW_DATASET, name="contoh-data-curl",
+                                   owner_org="$CKAN_INSTANSI"),
                               ensure_ascii=False, indent=2)
     py_fields = ",\n    ".join(f"{k}={v!r}" for k, v in _NEW_DATASET.items())
     bash = {
@@ -61,7 +62,8 @@ def examples(site: str, dataset: str) -> dict[str, dict[str, str]]:
         "codes-curl": f'curl -s "{site}/api/3/action/satudata_wilayah_list?q=sangatta"',
         "dcat-curl": f'''curl -s "{site}/catalog.ttl?page=1"
 curl -s "{site}/dataset/{dataset}.jsonld"''',
-        "cors-curl": f'curl -s -i -H "Origin: https://contoh.go.id" "{site}/api/3/action/status_show"',
+        "cors-curl": (f'curl -s -i -H "Origin: https://contoh.go.id" '
+                      f'"{site}/api/3/action/status_show"'),
         "create-curl": f'''cat > dataset.json <<EOF
 {curl_dataset}
 EOF
@@ -124,7 +126,8 @@ def page():
         "site": site,
         "dataset": dataset,
         "examples": examples(site, dataset),
-        "wilayah": [dict(w, label=reference.wilayah_name(w["code"])) for w in reference.wilayah_list()],
+        "wilayah": [dict(w, label=reference.wilayah_name(w["code"]))
+                    for w in reference.wilayah_list()],
         "tingkat": reference.tingkat_list(),
         "wilayah_source": reference.wilayah_source(),
         "wilayah_source_url": reference.wilayah_source_url(),

@@ -29,8 +29,10 @@ submitted again.
 from __future__ import annotations
 
 import contextlib
+import datetime
 import json
 import logging
+import re
 from typing import Any, Optional
 
 import ckan.model as model
@@ -39,6 +41,7 @@ from ckan.lib.munge import munge_tag
 from sqlalchemy import or_
 
 from ckanext.satudata import reference, workflow
+from ckanext.satudata.logic.validators import _EMAIL, FIRST_YEAR
 
 log = logging.getLogger(__name__)
 
@@ -92,8 +95,9 @@ def target_instansi(source) -> Optional[model.Group]:
         if org is not None and org.is_organization and org.state == "active":
             return org
     source_pkg = model.Package.get(source.id)
-    return model.Group.get(source_pkg.owner_org) if source_pkg is not None and source_pkg.owner_org \
-        else None
+    if source_pkg is None or not source_pkg.owner_org:
+        return None
+    return model.Group.get(source_pkg.owner_org)
 
 
 def import_source(context: dict[str, Any], data_dict: dict[str, Any]):
@@ -122,14 +126,15 @@ def before_write(context: dict[str, Any], data_dict: dict[str, Any]) -> None:
     note = tk._("Imported from {source} ({url}); check and complete the metadata before "
                 "approving it").format(source=source.title or source.url, url=source.url)
     context["satudata_state"] = "active"
-    context["satudata_import"] = {"source_id": source.id, "note": note,
-                                  "from": workflow.status_of(existing) if existing is not None else ""}
+    before = workflow.status_of(existing) if existing is not None else ""
+    context["satudata_import"] = {"source_id": source.id, "note": note, "from": before}
     context["satudata_workflow"] = _workflow_values(existing, note)
 
 
 def _workflow_values(existing: Optional[model.Package], note: str) -> dict[str, str]:
     submitted = {"approval_status": workflow.PENDING, "approval_note": note,
-                 "approval_submitted_by": harvest_user_name(), "approval_submitted_at": workflow.now(),
+                 "approval_submitted_by": harvest_user_name(),
+                 "approval_submitted_at": workflow.now(),
                  "approval_by": "", "approval_at": "", "approval_changed_after": ""}
     if existing is None:
         return submitted
@@ -148,7 +153,6 @@ def _extras(data_dict: dict[str, Any]) -> dict[str, Any]:
 
 
 def _valid_email(value: Any) -> Optional[str]:
-    from ckanext.satudata.logic.validators import _EMAIL
     value = (value or "").strip() if isinstance(value, str) else ""
     return value if value and len(value) <= 254 and _EMAIL.match(value) else None
 
@@ -184,7 +188,8 @@ def _normalise(data_dict: dict[str, Any], source, instansi, existing) -> None:
     values: dict[str, Any] = {
         "sumber": pick("sumber", extras.get("source"),
                        " - ".join(v for v in (source.title or source.url, remote_org) if v)),
-        "maintainer": pick("maintainer", data_dict.get("author"), extras.get("contact_name"), remote_org),
+        "maintainer": pick("maintainer", data_dict.get("author"), extras.get("contact_name"),
+                           remote_org),
         "maintainer_email": _valid_email(pick("maintainer_email", data_dict.get("author_email"),
                                               extras.get("contact_email"))),
     }
@@ -193,7 +198,8 @@ def _normalise(data_dict: dict[str, Any], source, instansi, existing) -> None:
         frekuensi = frekuensi_for(frekuensi)
     values["frekuensi"] = frekuensi
     level = pick("level_penyajian")
-    values["level_penyajian"] = level if level in reference.choice_values("level_penyajian") else None
+    levels = reference.choice_values("level_penyajian")
+    values["level_penyajian"] = level if level in levels else None
     values["tahun"] = _year(pick("tahun", extras.get("temporal_start")))
     cakupan = pick("cakupan", extras.get("spatial_text"))
     values["cakupan"] = reference.wilayah_code_for(str(cakupan)) if cakupan else None
@@ -221,8 +227,8 @@ def _normalise(data_dict: dict[str, Any], source, instansi, existing) -> None:
             # Present but empty: no default is filled in, the check reports it.
             data_dict[field] = ""
     if existing is not None:
-        data_dict["maintainer"] = data_dict["maintainer"] or existing.maintainer or ""
-        data_dict["maintainer_email"] = data_dict["maintainer_email"] or existing.maintainer_email or ""
+        for field in ("maintainer", "maintainer_email"):
+            data_dict[field] = data_dict[field] or getattr(existing, field) or ""
 
     register = LicenseRegister()
     license_id = data_dict.get("license_id")
@@ -241,8 +247,11 @@ def _normalise(data_dict: dict[str, Any], source, instansi, existing) -> None:
         local = model.Group.get(group.get("name") or group.get("id") or "")
         if local is not None and not local.is_organization and local.state == "active":
             groups.append({"name": local.name})
-    if groups or "groups" in data_dict:
+    if groups:
         data_dict["groups"] = groups
+    else:
+        # None of the remote groups is a Tematik here: the local ones stay.
+        data_dict.pop("groups", None)
     data_dict["extras"] = [{"key": k, "value": v} for k, v in extras.items() if k in _KEEP_EXTRAS]
     for key in ("organization", "author", "author_email", "url", "contact", "publisher", "creator"):
         data_dict.pop(key, None)
@@ -251,9 +260,6 @@ def _normalise(data_dict: dict[str, Any], source, instansi, existing) -> None:
 
 
 def _year(value: Any) -> Optional[int]:
-    import re
-    from ckanext.satudata.logic.validators import FIRST_YEAR
-    import datetime
     match = re.match(r"^\s*(\d{4})", str(value or ""))
     if not match:
         return None
@@ -277,7 +283,8 @@ def after_write(context: dict[str, Any], pkg: model.Package) -> None:
     if "approval_status" in changes:
         actor = model.User.get(context.get("user") or "")
         if actor is not None:
-            workflow.record_activity(actor, pkg, "import", info["from"], workflow.PENDING, info["note"])
+            workflow.record_activity(actor, pkg, "import", info["from"], workflow.PENDING,
+                                     info["note"])
 
 
 # ---------------------------------------------------------------------------

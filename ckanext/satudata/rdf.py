@@ -260,7 +260,8 @@ class SatudataProfile(RDFProfile):
         if dataset_dict.get("maintainer"):
             self.g.add((contact, VCARD.fn, Literal(dataset_dict["maintainer"])))
         if dataset_dict.get("maintainer_email"):
-            self.g.add((contact, VCARD.hasEmail, URIRef("mailto:" + dataset_dict["maintainer_email"])))
+            email = URIRef("mailto:" + dataset_dict["maintainer_email"])
+            self.g.add((contact, VCARD.hasEmail, email))
 
     def _wilayah_to_graph(self, code: Optional[str], subject: URIRef) -> None:
         area = reference.wilayah(code)
@@ -398,8 +399,8 @@ class SatudataProfile(RDFProfile):
         for distribution in self.g.objects(dataset_ref, DCAT.distribution):
             candidates.extend(self.g.objects(distribution, DCT.license))
         for candidate in candidates:
-            identifier = self._object_value(candidate, DCT.identifier) if isinstance(candidate, URIRef) \
-                else None
+            identifier = (self._object_value(candidate, DCT.identifier)
+                          if isinstance(candidate, URIRef) else None)
             for value in (identifier, str(candidate)):
                 if not value:
                     continue

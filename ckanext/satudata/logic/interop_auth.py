@@ -18,7 +18,8 @@ def _user(context: Context):
 def walidata_only(context: Context) -> AuthResult:
     if roles.is_walidata(_user(context)):
         return {"success": True}
-    return {"success": False, "msg": tk._("Only the Walidata can manage imports from other portals")}
+    return {"success": False,
+            "msg": tk._("Only the Walidata can manage imports from other portals")}
 
 
 @tk.chained_auth_function
