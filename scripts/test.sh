@@ -11,6 +11,8 @@
 # core of its own (ckan_test_NAME, datastore_test_NAME), with SATUDATA_TEST_REDIS_DB
 # (default 1) and SATUDATA_TEST_SMTP_PORT (default 8025), so two checkouts can test
 # at once.
+# The interoperability tests also serve the portal and a second CKAN site on
+# SATUDATA_TEST_PORTAL_PORT and SATUDATA_TEST_PEER_PORT (default 5050, 5051).
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 cd "$ROOT"
 unset CKAN_INI CKAN_SQLALCHEMY_URL CKAN_SOLR_URL CKAN_REDIS_URL CKAN_SITE_URL CKAN_DATASTORE_WRITE_URL \

@@ -38,6 +38,31 @@ def seed_demo(user: str | None, force: bool):
     click.echo("Created: " + ", ".join(f"{v} {k}" for k, v in created.items()))
 
 
+@satudata.command("harvest-run")
+def harvest_run():
+    """Run the queued harvests now (gather, fetch and import), then exit.
+
+    What `ckan harvester gather-consumer` and `fetch-consumer` do continuously,
+    in one pass, for a cron job or a small deployment; followed by
+    `ckan harvester run`, which marks finished jobs."""
+    from ckanext.satudata import harvesting
+
+    counts = harvesting.run_queues()
+    click.echo(f"Harvest jobs gathered: {counts['gather']}; datasets fetched and imported: "
+               f"{counts['fetch']}")
+
+
+@satudata.command("harvest-consumer")
+@click.argument("stage", type=click.Choice(["gather", "fetch"]))
+def harvest_consumer(stage: str):
+    """Consume the harvest gather or fetch queue until stopped (use instead of
+    `ckan harvester gather-consumer` / `fetch-consumer`: it runs the harvesters as
+    the harvest user, so datasets awaiting verification are found again)."""
+    from ckanext.satudata import harvesting
+
+    harvesting.consume(stage)
+
+
 # --- Open-data services: ckan satudata usage / freshness ---
 from ckanext.satudata.services.cli import freshness, usage  # noqa: E402
 

@@ -57,7 +57,7 @@ def satudata_wilayah_label(code: Any, with_code: bool = False) -> str:
     w = reference.wilayah(str(code) if code is not None else None)
     if not w:
         return "" if code is None else str(code)
-    name = w["name"] if w["level"] == "kabupaten" else f"Kecamatan {w['name']}"
+    name = reference.wilayah_name(w["code"])
     return f"{w['code']} {name}" if with_code else name
 
 
@@ -118,6 +118,7 @@ def satudata_approval_step(action: str) -> str:
         "approve": tk._("approved it"),
         "reject": tk._("returned it for correction"),
         "acknowledge": tk._("checked the changes made after verification"),
+        "import": tk._("imported it from another portal for verification"),
     }.get(action, action)
 
 

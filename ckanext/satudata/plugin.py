@@ -5,12 +5,13 @@ import os
 from collections import OrderedDict
 from typing import Any
 
+import ckan.model as model
 import ckan.plugins as p
 import ckan.plugins.toolkit as tk
 from ckan.common import CKANConfig
 from ckan.lib.plugins import DefaultTranslation
 
-from ckanext.satudata import dataapi, search, uploads, workflow
+from ckanext.satudata import dataapi, harvesting, search, uploads, workflow
 from ckanext.satudata.permissions import SatudataPermissionLabels
 from ckanext.xloader.interfaces import IXloader
 from ckanext.satudata.services import hooks as services
@@ -64,11 +65,17 @@ class SatudataPlugin(p.SingletonPlugin, DefaultTranslation, SatudataPermissionLa
     def after_dataset_show(self, context, pkg_dict: dict[str, Any]) -> None:
         services.after_dataset_show(context, pkg_dict)
 
+    def after_dataset_create(self, context, pkg_dict: dict[str, Any]) -> None:
+        pkg = context.get("package") or model.Package.get(pkg_dict.get("id") or "")
+        if pkg is not None:
+            harvesting.after_write(context, pkg)
+
     def after_dataset_update(self, context, pkg_dict: dict[str, Any]) -> None:
         # Runs before core indexes and commits, so the new status is indexed with the edit.
         pkg = context.get("package")
         if pkg is not None:
             workflow.after_edit(context, pkg)
+            harvesting.after_write(context, pkg)
 
     # IResourceController
     def before_resource_create(self, context, resource: dict[str, Any]) -> None:

@@ -25,6 +25,10 @@ def wilayah_source() -> str:
     return _load("kode_wilayah.yaml")["source"].strip()
 
 
+def wilayah_source_url() -> str:
+    return _load("kode_wilayah.yaml").get("source_url") or ""
+
+
 def wilayah_list() -> list[dict[str, str]]:
     """Every area as ``{"code", "level", "name"}``, the regency first."""
     return list(_load("kode_wilayah.yaml")["wilayah"])
@@ -37,6 +41,36 @@ def _wilayah_index() -> dict[str, dict[str, str]]:
 
 def wilayah(code: str | None) -> dict[str, str] | None:
     return _wilayah_index().get((code or "").strip())
+
+
+def wilayah_name(code: str | None) -> str:
+    """How an area is named: "Kabupaten Kutai Timur", "Kecamatan Sangatta Utara"."""
+    w = wilayah(code)
+    if not w:
+        return ""
+    return w["name"] if w["level"] == "kabupaten" else f"Kecamatan {w['name']}"
+
+
+def tingkat_list() -> list[dict[str, str]]:
+    """The levels of the Kemendagri code (``{"value", "code_format", "name"}``)."""
+    return list(_load("kode_wilayah.yaml")["tingkat"])
+
+
+def tingkat(value: str | None) -> dict[str, str] | None:
+    for level in tingkat_list():
+        if level["value"] == value:
+            return level
+    return None
+
+
+def wilayah_search(q: str | None) -> list[dict[str, str]]:
+    """Areas whose code starts with ``q`` or whose name contains it (any case)."""
+    key = (q or "").strip().lower()
+    for prefix in ("kecamatan ", "kec. ", "kec "):
+        if key.startswith(prefix):
+            key = key[len(prefix):]
+    return [w for w in wilayah_list()
+            if not key or w["code"].startswith(key) or key in wilayah_name(w["code"]).lower()]
 
 
 def wilayah_code_for(value: str | None) -> str | None:

@@ -14,10 +14,14 @@ import ckan.plugins.toolkit as tk
 from ckan.common import current_user, request
 from ckan.lib.pagination import Page
 
-from ckanext.satudata import workflow
+from ckanext.satudata import api_guide, workflow
 from ckanext.satudata.dataapi_views import satudata_dataapi  # noqa: F401  (the Data API guide)
 
 satudata = Blueprint("satudata", __name__)
+
+# Panduan API (api_guide.py): the Action API, DCAT and the reference codes.
+satudata.add_url_rule("/api-docs", "api_docs", api_guide.page)
+satudata.add_url_rule("/panduan-api", "panduan_api", api_guide.redirect)
 
 PER_PAGE = 20
 

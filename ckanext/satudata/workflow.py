@@ -114,6 +114,12 @@ def transition(context: dict[str, Any], pkg: model.Package, action: str, to_stat
         {"user": actor.name, "ignore_auth": True, "use_cache": False}, {"id": pkg.id})
 
 
+def record_activity(actor: model.User, pkg: model.Package, action: str,
+                    from_status: str, to_status: str, note: str) -> None:
+    """A step of the workflow in the dataset's history (not committed here)."""
+    _record_activity(actor, pkg, action, from_status, to_status, note)
+
+
 def _record_activity(actor: model.User, pkg: model.Package, action: str,
                      from_status: str, to_status: str, note: str) -> None:
     if "activity" not in tk.config.get("ckan.plugins", []):
@@ -183,9 +189,23 @@ def approve(context: dict[str, Any], pkg: model.Package, note: str = "") -> dict
                 pkg.state = "active"
             extra.update({"approval_submitted_by": user.name, "approval_submitted_at": now(),
                           "approval_checks": checks.stored(results)})
+        elif _checks_failed(pkg):
+            # An import from another portal may arrive incomplete: checked again
+            # so that only complete data is published.
+            results = checks.run(context, pkg)
+            checks.raise_failures(results)
+            extra["approval_checks"] = checks.stored(results)
         return transition(context, pkg, "approve", PEMBINA_REVIEW if prioritas else APPROVED, note, extra)
 
     raise _wrong(tk._("A returned dataset must be corrected and submitted again before it is approved"))
+
+
+def _checks_failed(pkg: model.Package) -> bool:
+    try:
+        stored = json.loads((pkg.extras or {}).get("approval_checks") or "[]")
+    except ValueError:
+        return True
+    return any(not r.get("ok") for r in stored if isinstance(r, dict))
 
 
 def reject(context: dict[str, Any], pkg: model.Package, note: str) -> dict[str, Any]:

@@ -8,8 +8,11 @@ import ckan.model as model
 import ckan.plugins.toolkit as tk
 from ckan.types import Context, DataDict
 
-from ckanext.satudata import reference, workflow
+from ckanext.satudata import harvesting, reference, workflow
 from ckanext.satudata.logic import roles
+from ckanext.satudata.logic.interop import (  # noqa: F401 (registered by the blanket)
+    dcat_catalog_search, dcat_catalog_show, dcat_dataset_show, harvest_source_create,
+    harvest_source_update)
 
 __all__ = [
     "satudata_wilayah_list",
@@ -21,6 +24,13 @@ __all__ = [
     "bulk_update_private",
     "package_create",
     "package_update",
+    # Interoperability (logic/interop.py): RDF shows only public datasets
+    "dcat_dataset_show",
+    "dcat_catalog_show",
+    "dcat_catalog_search",
+    # Interoperability: harvest sources name the Instansi that receives their datasets
+    "harvest_source_create",
+    "harvest_source_update",
 ]
 
 # Tabular preview and Data API (dataapi.py)
@@ -30,21 +40,26 @@ __all__ += ["xloader_submit", "datastore_create", "datastore_delete"]
 
 @tk.side_effect_free
 def satudata_wilayah_list(context: Context, data_dict: DataDict) -> dict[str, Any]:
-    """The reference area codes (kode wilayah Kemendagri) used by Cakupan.
+    """The reference area codes (kode wilayah Kemendagri) used by Cakupan, and the
+    levels of the code used by Level Penyajian.
 
     Anyone may call it.
 
-    :param q: part of a name or code to filter on, e.g. ``sangatta`` (optional)
+    :param q: part of a name or the start of a code to filter on, e.g.
+        ``sangatta`` or ``64.08.1`` (optional)
     :type q: string
-    :returns: ``source`` (the decree the codes come from) and ``results``, a list of
-        ``{"code", "level", "name"}`` with Kabupaten Kutai Timur first
+    :returns: ``source`` (the decree the codes come from), ``source_url``,
+        ``results``, a list of ``{"code", "level", "name", "label"}`` with
+        Kabupaten Kutai Timur first (``label`` is how the portal names the area,
+        e.g. "Kecamatan Sangatta Utara"), and ``levels``, the levels of the code
+        (``{"value", "code_format", "name"}``)
     :rtype: dictionary
     """
     tk.check_access("satudata_wilayah_list", context, data_dict)
-    q = (data_dict.get("q") or "").strip().lower()
-    results = [w for w in reference.wilayah_list()
-               if not q or q in w["name"].lower() or w["code"].startswith(q)]
-    return {"source": reference.wilayah_source(), "results": results}
+    results = [dict(w, label=reference.wilayah_name(w["code"]))
+               for w in reference.wilayah_search(data_dict.get("q"))]
+    return {"source": reference.wilayah_source(), "source_url": reference.wilayah_source_url(),
+            "results": results, "levels": reference.tingkat_list()}
 
 
 def satudata_dataset_submit(context: Context, data_dict: DataDict) -> dict[str, Any]:
@@ -232,6 +247,7 @@ def package_create(next_action, context: Context, data_dict: DataDict):
     context["satudata_state"] = data_dict.get("state") or "active"
     if data_dict.get("state") == "draft":
         context["allow_state_change"] = True
+    harvesting.before_write(context, data_dict)
     return next_action(context, data_dict)
 
 
@@ -241,6 +257,7 @@ def package_update(next_action, context: Context, data_dict: DataDict):
     lenient and a dataset leaving the draft state must be complete."""
     pkg = model.Package.get(data_dict.get("id") or data_dict.get("name") or "")
     context["satudata_state"] = data_dict.get("state") or (pkg.state if pkg else "active")
+    harvesting.before_write(context, data_dict)
     if not context.get("ignore_auth") and roles.is_walidata(context.get("auth_user_obj") or context.get("user")):
         # The Walidata may edit any dataset (auth package_update) and file it under
         # any Tematik; core saves group membership only for the group's members

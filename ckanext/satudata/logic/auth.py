@@ -9,6 +9,9 @@ from ckan.types import AuthResult, Context, DataDict
 
 from ckanext.satudata import workflow
 from ckanext.satudata.logic import roles
+from ckanext.satudata.logic.interop_auth import (  # noqa: F401 (registered by the blanket)
+    harvest_job_create, harvest_source_create, harvest_source_delete, harvest_source_package,
+    harvest_source_update, walidata_only)
 
 __all__ = [
     "satudata_set_prioritas",
@@ -20,6 +23,13 @@ __all__ = [
     "package_update",
     "member_create",
     "member_delete",
+    # Interoperability (logic/interop.py): the Walidata manage harvest sources
+    "package_create",
+    "package_delete",
+    "harvest_source_create",
+    "harvest_source_update",
+    "harvest_source_delete",
+    "harvest_job_create",
 ]
 
 
@@ -94,7 +104,10 @@ def satudata_review_list(context: Context, data_dict: DataDict) -> AuthResult:
 
 @tk.chained_auth_function
 def package_update(next_auth, context: Context, data_dict: DataDict) -> AuthResult:
-    """The Walidata may correct the metadata of any Instansi's dataset; others as in core."""
+    """The Walidata may correct the metadata of any Instansi's dataset; others as in core.
+    A harvest source is the Walidata's only."""
+    if data_dict and harvest_source_package(data_dict):
+        return walidata_only(context)
     if roles.is_walidata(_user(context)):
         return _ok()
     return next_auth(context, data_dict)
@@ -121,6 +134,24 @@ def member_delete(next_auth, context: Context, data_dict: DataDict) -> AuthResul
     if _walidata_files_under_tematik(context, data_dict):
         return _ok()
     return next_auth(context, data_dict)
+
+
+@tk.chained_auth_function
+def package_create(next_auth, context: Context, data_dict: DataDict) -> AuthResult:
+    """A harvest source is created by the Walidata only; datasets as in core."""
+    if data_dict and harvest_source_package(data_dict) and not roles.is_walidata(_user(context)):
+        return walidata_only(context)
+    return next_auth(context, data_dict)
+
+
+@tk.chained_auth_function
+def package_delete(next_auth, context: Context, data_dict: DataDict) -> AuthResult:
+    """A harvest source is deleted by the Walidata only; datasets as in core."""
+    if data_dict and harvest_source_package(data_dict) and not roles.is_walidata(_user(context)):
+        return walidata_only(context)
+    return next_auth(context, data_dict)
+
+
 # --- Open-data services (statistics, inventory, quality, data requests, SPBE) ---
 from ckanext.satudata.services.auth import (  # noqa: E402
     satudata_dataset_quality, satudata_inventory, satudata_quality_report, satudata_request_create,

@@ -62,6 +62,9 @@ def _incomplete_allowed(data: FlattenDataDict, context: Context) -> bool:
     """A draft may be incomplete, except when a person fills in the dataset form
     and presses "Next" (CKAN saves that step as a draft too): they get every
     error at once; only the "Save as draft" button keeps an incomplete draft."""
+    if context.get("satudata_import"):
+        # A harvested dataset: stored as it came, completed during verification.
+        return True
     if not _is_draft(data, context):
         return False
     from flask import has_request_context, request

@@ -17,7 +17,7 @@ from ckanext.satudata.tests.factories import complete_dataset
 from ckanext.satudata.tests.live import empty_datastore, live_portal, loader  # noqa: F401
 
 # Plugins of test.ini whose tables come from their own alembic migrations.
-_MIGRATED_PLUGINS = ("activity", "tracking", "satudata")
+_MIGRATED_PLUGINS = ("activity", "tracking", "satudata", "harvest")
 
 PASSWORD = "Rahasia#Kutim2026"
 GOOD_CSV = "kode_wilayah,kecamatan,jumlah\n64.08.04,Sangatta Utara,120\n64.08.12,Sangatta Selatan,80\n"

@@ -25,7 +25,8 @@ def _documented_variables():
 
 def test_compose_has_the_portal_services_on_official_images(compose):
     services = compose["services"]
-    assert set(services) == {"ckan", "worker", "db", "solr", "redis"}
+    assert set(services) == {"ckan", "worker", "db", "solr", "redis",
+                             "harvest-gather", "harvest-fetch", "harvest-run"}
     assert services["solr"]["image"].startswith("ckan/ckan-solr:2.12-solr9")
     assert services["db"]["image"].startswith("postgres:15")
     assert services["redis"]["image"].startswith("redis:")
@@ -34,6 +35,18 @@ def test_compose_has_the_portal_services_on_official_images(compose):
         assert re.search(r"^FROM ckan/ckan-base:2\.12", f.read(), re.M)
     assert services["worker"]["command"][-2:] == ["jobs", "worker"]
     assert services["worker"]["image"] == services["ckan"]["image"]
+
+
+def test_harvesting_consumes_both_queues_as_the_harvest_user(compose):
+    services = compose["services"]
+    assert services["harvest-gather"]["command"][-3:] == ["satudata", "harvest-consumer", "gather"]
+    assert services["harvest-fetch"]["command"][-3:] == ["satudata", "harvest-consumer", "fetch"]
+    assert "harvester run" in services["harvest-run"]["command"][-1]
+    for name in ("harvest-gather", "harvest-fetch", "harvest-run"):
+        assert services[name]["image"] == services["ckan"]["image"]
+    env = services["ckan"]["environment"]
+    assert env["CKANEXT__DCAT__RDF__PROFILES"] == "euro_dcat_ap_3 satudata"
+    assert env["CKAN__HARVEST__MQ__TYPE"] == "redis"
 
 
 def test_every_service_has_a_health_check(compose):

@@ -1,0 +1,92 @@
+"""Exchange with other portals: what the DCAT endpoints show, who runs harvesting.
+
+- Every RDF output (``/catalog.ttl`` and the other formats and pages,
+  ``/dataset/<id>.ttl`` ..., and the ``dcat_*`` actions behind them) shows only
+  what the public may see, whoever asks: RDF is the open-data channel that other
+  portals copy, so a signed-in Walidata must not leak pending or private data
+  into it by accident. The catalogue searches as an anonymous visitor (the
+  permission labels decide); a dataset that is not public is "not found".
+- Harvest sources (imports from other portals into an Instansi) are managed by
+  the Walidata, who keeps the catalogue consistent: create, edit, delete, run.
+  A source belongs to the Walidata's Instansi and names in its configuration
+  the Instansi that receives its datasets (``{"instansi": "dinkes"}``). What it
+  imports waits for verification (``harvesting.py``).
+"""
+from __future__ import annotations
+
+import json
+
+import ckan.model as model
+import ckan.plugins.toolkit as tk
+from ckan.types import Context, DataDict
+
+from ckanext.satudata import workflow
+
+
+def _public_context(context: Context) -> Context:
+    return {"model": model, "session": model.Session, "user": "", "auth_user_obj": None,
+            "ignore_auth": False, "for_view": context.get("for_view", False)}
+
+
+@tk.chained_action
+def dcat_dataset_show(next_action, context: Context, data_dict: DataDict):
+    """DCAT's RDF of one dataset; only a public dataset has one."""
+    tk.check_access("dcat_dataset_show", context, data_dict)
+    pkg = model.Package.get(data_dict.get("id") or "")
+    if pkg is None or not workflow.is_public(pkg):
+        raise tk.ObjectNotFound(tk._("Dataset not found"))
+    return next_action(_public_context(context), data_dict)
+
+
+@tk.chained_action
+@tk.side_effect_free
+def dcat_catalog_show(next_action, context: Context, data_dict: DataDict):
+    """DCAT's catalogue, with the datasets the public may see."""
+    tk.check_access("dcat_catalog_show", context, data_dict)
+    return next_action(_public_context(context), data_dict)
+
+
+@tk.chained_action
+@tk.side_effect_free
+def dcat_catalog_search(next_action, context: Context, data_dict: DataDict):
+    """DCAT's catalogue search, over the datasets the public may see."""
+    tk.check_access("dcat_catalog_search", context, data_dict)
+    return next_action(_public_context(context), data_dict)
+
+
+# ---------------------------------------------------------------------------
+# Harvest sources: the Walidata's
+
+def _check_instansi(data_dict: DataDict) -> None:
+    from ckanext.satudata.harvesting import INSTANSI_KEY
+    try:
+        config = json.loads(data_dict.get("config") or "{}")
+    except (TypeError, ValueError):
+        return  # the harvester's own validation reports bad JSON
+    name = config.get(INSTANSI_KEY) if isinstance(config, dict) else None
+    if name is None:
+        return
+    org = model.Group.get(str(name))
+    if org is None or not org.is_organization or org.state != "active":
+        raise tk.ValidationError({"config": [tk._(
+            'Unknown Instansi "{name}" in "instansi": give the name of an Instansi of the '
+            'portal, for example dinkes').format(name=name)]})
+
+
+@tk.chained_action
+def harvest_source_create(next_action, context: Context, data_dict: DataDict):
+    """ckanext-harvest's harvest_source_create. The Walidata creates sources in
+    their own Instansi; ``config`` may name the Instansi that receives the
+    imported datasets, e.g. ``{"instansi": "dinkes"}`` (default: the source's).
+    Imported datasets wait for verification as ``pending``."""
+    tk.check_access("harvest_source_create", context, data_dict)
+    _check_instansi(data_dict)
+    return next_action(context, data_dict)
+
+
+@tk.chained_action
+def harvest_source_update(next_action, context: Context, data_dict: DataDict):
+    """ckanext-harvest's harvest_source_update, checking ``instansi`` in ``config``."""
+    tk.check_access("harvest_source_update", context, data_dict)
+    _check_instansi(data_dict)
+    return next_action(context, data_dict)
