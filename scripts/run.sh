@@ -122,6 +122,20 @@ echo $! >"$PIDS/worker.pid"
 _started+=(worker)
 stop_worker() { kill "$(cat "$PIDS/worker.pid")" 2>/dev/null || true; rm -f "$PIDS/worker.pid"; }
 
+# Harvesting (imports from other portals): the gather and fetch queues on Redis,
+# consumed as the harvest user, as the compose services harvest-gather/-fetch do.
+say "Starting the harvest consumers"
+for stage in gather fetch; do
+  ckan satudata harvest-consumer "$stage" >"$LOGS/harvest-$stage.log" 2>&1 &
+  echo $! >"$PIDS/harvest-$stage.pid"
+done
+_started+=(harvesters)
+stop_harvesters() {
+  for stage in gather fetch; do
+    kill "$(cat "$PIDS/harvest-$stage.pid" 2>/dev/null)" 2>/dev/null || true; rm -f "$PIDS/harvest-$stage.pid"
+  done
+}
+
 # The web server runs as a background job that the shell waits for, so Ctrl-C or
 # a TERM reaches the EXIT trap at once and everything started here is stopped.
 ckan run --host 127.0.0.1 --port "$WEB_PORT" --disable-reloader 2>&1 | tee -a "$LOGS/web.log" &

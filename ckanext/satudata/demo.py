@@ -453,5 +453,38 @@ def load(sysadmin: str, echo: Callable[[str], None] = log.info) -> dict[str, int
         created["datasets"] += 1
         echo(f"  dataset {name} ({_STATUS.get(name, 'approved')})")
 
+    created["usage_days"] = _demo_usage()
     set_system_info(DEMO_FLAG, "1")
     return created
+
+
+def _demo_usage(months: int = 6) -> int:
+    """Six months of generated views and downloads of the demo datasets, so that
+    /statistik and the home page show figures on a new portal. Only when no
+    usage was recorded yet; it ends three days ago, before the days the usage
+    summary recomputes from the tracking plugin's rows."""
+    import datetime
+    from ckan import model
+    from ckanext.satudata.services.model import Usage
+    from ckanext.satudata.services.usage import DOWNLOAD, VIEW
+
+    if model.Session.query(Usage).first() is not None:
+        return 0
+    last = datetime.date.today() - datetime.timedelta(days=3)
+    days = set()
+    for spec in _dataset_specs():
+        pkg = model.Package.get(spec[0])
+        if pkg is None:
+            continue
+        rng = random.Random(f"usage-{spec[0]}")
+        interest = rng.uniform(0.2, 2.5)
+        for back in range(months * 30):
+            views = int(rng.random() * 4 * interest * (1 + back / (months * 30)) ** -1)
+            downloads = sum(1 for _ in range(views) if rng.random() < 0.35)
+            day = last - datetime.timedelta(days=back)
+            for kind, count in ((VIEW, views), (DOWNLOAD, downloads)):
+                if count:
+                    model.Session.add(Usage(day=day, package_id=pkg.id, kind=kind, count=count))
+                    days.add(day)
+    model.Session.commit()
+    return len(days)

@@ -33,7 +33,7 @@ import datetime
 import json
 import logging
 import re
-from typing import Any, Optional
+from typing import Any, Callable, Optional
 
 import ckan.model as model
 import ckan.plugins.toolkit as tk
@@ -312,17 +312,28 @@ def as_harvest_user():
             g.user = before
 
 
-def consume(stage: str) -> None:
-    """ckanext-harvest's gather or fetch consumer (runs until stopped), as the
-    harvest user."""
+def consume(stage: str, idle_wait: float = 2.0, stop: Optional[Callable[[], bool]] = None) -> None:
+    """ckanext-harvest's gather or fetch consumer (runs until stopped, or until
+    ``stop()`` is true), as the harvest user.
+
+    ckanext-harvest's own Redis consumer waits in ``BLPOP`` with no timeout;
+    redis-py 8, which CKAN 2.12 pins, gives every connection a 5 s socket
+    timeout, so that consumer dies with ``TimeoutError`` after five idle
+    seconds. This one takes messages with ``LPOP`` and sleeps ``idle_wait``
+    seconds while the queue is empty."""
+    import time
     from ckanext.harvest import queue
 
     consumer = queue.get_gather_consumer() if stage == "gather" else queue.get_fetch_consumer()
     callback = queue.gather_callback if stage == "gather" else queue.fetch_callback
     name = queue.get_gather_queue_name() if stage == "gather" else queue.get_fetch_queue_name()
     with as_harvest_user():
-        for method, header, body in consumer.consume(queue=name):
-            callback(consumer, method, header, body)
+        while not (stop and stop()):
+            method, channel, body = consumer.basic_get(queue=name)
+            if not body:
+                time.sleep(idle_wait)
+                continue
+            callback(consumer, method, None, body)
 
 
 def run_queues() -> dict[str, int]:

@@ -155,7 +155,7 @@ def satudata_pages() -> list[tuple[str, str]]:
 
 def satudata_home() -> dict[str, Any]:
     """What the home page shows, as the visitor may see it: counts, Tematik with
-    their dataset counts, the newest published and the most viewed datasets."""
+    their dataset counts, the newest published and the most downloaded datasets."""
     context = {"user": _current_user() or ""}
     search = tk.get_action("package_search")
     total = search(dict(context), {"rows": 0})["count"]
@@ -163,9 +163,21 @@ def satudata_home() -> dict[str, Any]:
                                                           "sort": "title asc"})
     organizations = tk.get_action("organization_list")(dict(context), {"all_fields": False})
     newest = search(dict(context), {"rows": 5, "sort": "approval_at desc, metadata_modified desc"})["results"]
-    popular = search(dict(context), {"rows": 5, "sort": "views_recent desc, metadata_modified desc"})["results"]
     return {"datasets": total, "organizations": len(organizations), "groups": groups,
-            "newest": newest, "popular": popular}
+            "newest": newest, "popular": _most_downloaded(context, 5)}
+
+
+def _most_downloaded(context: dict[str, Any], rows: int) -> list[dict[str, Any]]:
+    """The most downloaded datasets the visitor may see (summarised usage, all time)."""
+    from ckanext.satudata.services import statistics
+    ids = statistics.most_downloaded_ids(limit=50)
+    if not ids:
+        return []
+    found = tk.get_action("package_search")(dict(context), {
+        "fq": "id:(" + " OR ".join(f'"{i}"' for i in ids) + ")", "rows": len(ids),
+        "include_private": True})["results"]
+    rank = {pid: n for n, pid in enumerate(ids)}
+    return sorted(found, key=lambda d: rank[d["id"]])[:rows]
 
 
 @tk.chained_helper

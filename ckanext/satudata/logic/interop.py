@@ -1,11 +1,15 @@
 """Exchange with other portals: what the DCAT endpoints show, who runs harvesting.
 
-- Every RDF output (``/catalog.ttl`` and the other formats and pages,
-  ``/dataset/<id>.ttl`` ..., and the ``dcat_*`` actions behind them) shows only
-  what the public may see, whoever asks: RDF is the open-data channel that other
-  portals copy, so a signed-in Walidata must not leak pending or private data
-  into it by accident. The catalogue searches as an anonymous visitor (the
-  permission labels decide); a dataset that is not public is "not found".
+- The catalogue (``/catalog.ttl`` and the other formats and pages, and the
+  ``dcat_catalog_*`` actions behind them) shows only what the public may see,
+  whoever asks: it is the open-data feed that other portals copy, so a signed-in
+  Walidata must not leak pending or private data into it by accident. It
+  searches as an anonymous visitor (the permission labels decide).
+- The RDF of one dataset (``/dataset/<id>.ttl`` ..., ``dcat_dataset_show``)
+  follows ``package_show``, like the dataset page: the public gets it only for a
+  public, approved dataset ("not found" otherwise); the Instansi's members, the
+  Walidata and, for priority data under review, the Pembina Data see the RDF of
+  what they are checking, as the workflow lets them see the page.
 - Harvest sources (imports from other portals into an Instansi) are managed by
   the Walidata, who keeps the catalogue consistent: create, edit, delete, run.
   A source belongs to the Walidata's Instansi and names in its configuration
@@ -30,11 +34,19 @@ def _public_context(context: Context) -> Context:
 
 @tk.chained_action
 def dcat_dataset_show(next_action, context: Context, data_dict: DataDict):
-    """DCAT's RDF of one dataset; only a public dataset has one."""
+    """DCAT's RDF of one dataset, for who may see the dataset (``package_show``):
+    the public only while it is public and approved; a dataset the caller may
+    not see is "not found", so its existence is not told either."""
     tk.check_access("dcat_dataset_show", context, data_dict)
     pkg = model.Package.get(data_dict.get("id") or "")
-    if pkg is None or not workflow.is_public(pkg):
+    if pkg is None or pkg.state == "deleted":
         raise tk.ObjectNotFound(tk._("Dataset not found"))
+    if not workflow.is_public(pkg):
+        try:
+            tk.check_access("package_show", dict(context), {"id": pkg.id})
+        except tk.NotAuthorized:
+            raise tk.ObjectNotFound(tk._("Dataset not found"))
+        return next_action(context, data_dict)
     return next_action(_public_context(context), data_dict)
 
 

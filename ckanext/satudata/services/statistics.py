@@ -197,3 +197,14 @@ def usage_totals(ids: Optional[set[str]] = None) -> dict[str, int]:
 
 def public_ids() -> set[str]:
     return {d["id"] for d in catalogue.iter_datasets(catalogue.anonymous(), fl=["id"])}
+
+
+def most_downloaded_ids(limit: int = 50) -> list[str]:
+    """Ids of the datasets downloaded most (all time), most first; visibility is
+    left to the caller, which searches them as its visitor."""
+    table = Usage.__table__
+    total = sa.func.sum(table.c.count)
+    rows = model.Session.execute(
+        sa.select(table.c.package_id).where(table.c.kind == DOWNLOAD)
+        .group_by(table.c.package_id).order_by(total.desc(), table.c.package_id).limit(limit))
+    return [pid for (pid,) in rows]

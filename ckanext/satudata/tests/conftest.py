@@ -214,8 +214,10 @@ class Browser:
                 fields[key] = value
         if button is None:
             # As a browser does on Enter: the form's first submit button is sent.
-            first = chosen.find(lambda t: t.name in ("button", "input") and t.get("name")
-                                and (t.get("type") or "submit").lower() == "submit")
+            # (a <button> submits unless typed otherwise; an <input> only if typed so)
+            first = chosen.find(lambda t: t.get("name") and (
+                (t.name == "button" and (t.get("type") or "submit").lower() == "submit")
+                or (t.name == "input" and (t.get("type") or "").lower() == "submit")))
             if first is not None:
                 button = (first["name"], first.get("value", ""))
         if button:

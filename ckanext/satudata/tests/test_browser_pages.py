@@ -37,6 +37,14 @@ PUBLIC_PAGES = {
     "panduan": ("/panduan", ["Tambah dataset", "Frekuensi Penerbitan"], ["Add a dataset", "Publication frequency"]),
     "pengetahuan": ("/pengetahuan", ["Lima bintang data terbuka", "Interoperabilitas"],
                     ["The five stars of open data", "Interoperability"]),
+    "statistik": ("/statistik", ["Statistik pemanfaatan data terbuka", "Kunjungan dan unduhan per bulan"],
+                  ["Open data usage statistics", "Views and downloads per month"]),
+    "inventaris": ("/inventaris", ["Inventaris data berbagi pakai", "Jumlah Penduduk per Kecamatan 2024"],
+                   ["Inventory of shared data", "Jumlah Penduduk per Kecamatan 2024"]),
+    "bantuan": ("/bantuan", ["Layanan bantuan", "Pertanyaan yang sering diajukan"],
+                ["Help desk", "Frequently asked questions"]),
+    "permohonan": ("/permohonan-data", ["Permohonan data"], ["Data requests"]),
+    "api-docs": ("/api-docs", ["Panduan API", "Memulai"], ["API guide", "Getting started"]),
 }
 FORM_PAGE = ("/dataset/new", ["Sumber Data", "Simpan sebagai draf", "Alamat Surel Pengelola"],
              ["Data source", "Save as draft", "Maintainer e-mail"])

@@ -31,6 +31,13 @@ def test_seed_demo_loads_once_and_does_nothing_the_second_time(cli, sysadmin):
         header = f.readline().strip().split(",")
     assert header[:2] == ["kode_wilayah", "kecamatan"]
 
+    # The demo portal comes with months of generated usage, of public datasets
+    # in the public figures only.
+    stats = helpers.call_action("satudata_statistics", {"user": ""})
+    assert stats["totals"]["downloads"] > 0 and stats["totals"]["views"] > stats["totals"]["downloads"]
+    public = {d["name"] for d in helpers.call_action("package_search", {"user": ""}, rows=100)["results"]}
+    assert stats["most_downloaded"] and {r["dataset"] for r in stats["most_downloaded"]} <= public
+
     second = cli.invoke(ckan, ["satudata", "seed-demo"])
     assert second.exit_code == 0, second.output
     assert "nothing to do" in second.output

@@ -259,13 +259,19 @@ def test_private_and_unapproved_datasets_are_in_no_catalogue_whoever_asks(app, a
             assert titles == {"Dataset publik"}, (fmt, user and user["name"], titles)
 
 
-def test_a_dataset_the_public_may_not_see_has_no_rdf(app, api, portal, hidden_and_public):
+def test_a_dataset_the_public_may_not_see_has_rdf_only_for_who_checks_it(app, api, portal, hidden_and_public):
+    # As its page: the public and other Instansi get "not found" until it is public;
+    # its Instansi, the Walidata and (priority data under review) the Pembina see it.
     for status, dataset in hidden_and_public.items():
         for fmt in FORMATS:
-            for user in (None, portal.editor, portal.walidata, portal.sysadmin):
+            for user in (None, portal.outsider, portal.other_editor, portal.pembina, portal.editor,
+                         portal.walidata, portal.sysadmin):
                 response = app.get(f"/dataset/{dataset['name']}.{fmt}", headers=api.headers(user))
-                expected = 200 if status == "public" else 404
-                assert response.status_code == expected, (status, fmt, user and user["name"])
+                sees = (status == "public" or user in (portal.editor, portal.walidata, portal.sysadmin)
+                        or (user is portal.pembina and status == "pembina_review"))
+                assert response.status_code == (200 if sees else 404), (status, fmt, user and user["name"])
+                if sees:
+                    assert dataset["title"] in response.get_data(as_text=True), (status, fmt)
 
 
 def test_catalogue_search_action_shows_only_public_datasets(api, portal, hidden_and_public):

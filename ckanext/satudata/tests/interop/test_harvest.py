@@ -258,3 +258,33 @@ def test_national_portal_harvests_our_catalogue_through_dcat(live_portal, peer, 
     assert extras["access_rights"].endswith("/access-right/PUBLIC")
     assert harvested[0]["license_id"] == "cc-by"
     assert harvested[0]["url"].startswith(f"{live_portal.url}/dataset/")
+
+
+def test_the_queue_consumers_outlast_an_idle_queue_and_import(peer, portal, api):
+    """`ckan satudata harvest-consumer gather|fetch`, as run.sh and compose run
+    them: still alive after more than redis-py's 5 s socket timeout of waiting,
+    then they import a job queued from the web."""
+    import subprocess
+    import time
+
+    source = _create_source(api, portal.walidata, peer.url, "ckan", "dinkes")
+    site = servers.portal()  # its ini and environment: this run's database, Solr core and Redis
+    consumers = [subprocess.Popen([servers._CKAN, "-c", site.ini, "satudata", "harvest-consumer", stage],
+                                  env=site.env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+                 for stage in ("gather", "fetch")]
+    try:
+        time.sleep(12)
+        for proc in consumers:
+            assert proc.poll() is None, proc.communicate()[0][-3000:]
+        api.ok("harvest_job_create", portal.walidata, source_id=source["id"])
+        deadline = time.monotonic() + 90
+        while time.monotonic() < deadline and len(_imported(source)) < 2:
+            time.sleep(1)
+        imported = _imported(source)
+        assert set(imported) == {"Jumlah Puskesmas di Kabupaten Kutai Timur", "Tenaga Kesehatan Kalimantan Timur"}
+        assert {d["approval_status"] for d in imported.values()} == {"pending"}
+        assert {d["organization"]["name"] for d in imported.values()} == {"dinkes"}
+    finally:
+        for proc in consumers:
+            proc.terminate()
+            proc.wait(timeout=20)

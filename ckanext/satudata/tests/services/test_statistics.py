@@ -179,3 +179,32 @@ def test_every_statistics_table_downloads_as_csv(catalogue, visitors, browser):
 def test_period_must_be_a_number(api):
     error = api.error("satudata_statistics", months="banyak")
     assert error["months"] == ["Harus berupa bilangan bulat"]
+
+
+def test_home_page_lists_the_most_downloaded_datasets_the_visitor_may_see(catalogue, visitors, browser, portal):
+    for visitor in (1, 2, 3):
+        visitors.download(catalogue["padi"], visitor)
+    visitors.download(catalogue["penduduk"], 4)
+    usage.summarise()
+    # Downloads of the private dataset by its own Instansi are counted too ...
+    import datetime
+    from ckanext.satudata.services.model import Usage
+    model.Session.add(Usage(day=datetime.date.today(), package_id=catalogue["rahasia"]["id"],
+                            kind=usage.DOWNLOAD, count=50))
+    model.Session.commit()
+
+    def most_downloaded(client):
+        page = client.page("/")
+        heading = page.find("h2", string="Dataset paling banyak diunduh")
+        return [a.get_text(strip=True) for a in heading.find_next("ul").find_all("a")]
+
+    # ... but the public sees only public datasets, most downloaded first.
+    assert most_downloaded(browser()) == ["Produksi Padi", "Jumlah Penduduk"]
+    member = browser().login(portal.editor)
+    assert most_downloaded(member) == ["Data Rahasia Internal", "Produksi Padi", "Jumlah Penduduk"]
+
+
+def test_home_page_says_when_nothing_was_downloaded_yet(catalogue, browser):
+    page = browser().page("/")
+    heading = page.find("h2", string="Dataset paling banyak diunduh")
+    assert heading.find_next("ul").get_text(strip=True) == "Belum ada unduhan tercatat."
