@@ -47,7 +47,7 @@ def bar_chart(rows: Sequence[tuple[str, float]], title: str, colour: str = COLOU
     for i, (label, value) in enumerate(rows):
         y = top + i * (bar_h + gap)
         text = str(label)
-        short = text if len(text) <= 34 else text[:32] + "…"
+        short = text if len(text) <= 28 else text[:26].rstrip() + "…"  # fits label_width at 12 px
         parts.append(f'<text x="{label_width - 8}" y="{y + 13}" text-anchor="end" fill="#333">'
                      f"<title>{escape(text)}</title>{escape(short)}</text>")
         w = max(value * scale, 1 if value else 0)
