@@ -41,8 +41,9 @@ def test_the_guide_is_in_indonesian_and_in_english_with_the_same_examples(app, m
     rows = [[td.get_text(strip=True) for td in tr.find_all("td")] for tr in indonesian.select(".satudata-codes tbody tr")]
     assert ["64.08.04", "Kecamatan Sangatta Utara", "kecamatan"] in rows and len(rows) == 19
     assert app.get("/panduan-api", follow_redirects=False).headers["Location"].endswith("/api-docs")
-    menu = indonesian.select_one("#main-navigation-toggle")
-    assert menu.find("a", href=lambda h: h and h.endswith("/api-docs")).get_text(strip=True) == "API"
+    # Every page's footer leads to it.
+    footer = BeautifulSoup(app.get("/").get_data(as_text=True), "html.parser").select_one("footer")
+    assert footer.find("a", href="/api-docs").get_text(strip=True) == "Panduan API"
 
 
 @pytest.mark.ckan_config("ckan.site_url", servers.PORTAL_URL)
@@ -85,3 +86,13 @@ def test_every_example_of_the_guide_runs_against_the_live_portal(live_portal, ma
         assert dataset["approval_submitted_by"] == portal.editor["name"]
         assert all(c["ok"] for c in dataset["approval_checks"]), dataset["approval_checks"]
         assert dataset["resources"][0]["url_type"] == "upload"
+
+
+def test_the_api_guide_and_the_data_api_guide_lead_to_each_other(app):
+    for lang, heading in (("", "API Data: baris-baris tabel data"), ("/en", "Data API: the rows of the tables")):
+        guide = BeautifulSoup(app.get(f"{lang}/api-docs").get_data(as_text=True), "html.parser")
+        link = guide.find("h2", id="baris").find_next("a")["href"]
+        assert link == f"{lang}/api-docs/datastore"
+        data_api = BeautifulSoup(app.get(link).get_data(as_text=True), "html.parser")
+        assert data_api.find("h1").get_text(strip=True) == heading
+        assert data_api.find("a", href=f"{lang}/api-docs") is not None
