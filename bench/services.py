@@ -40,7 +40,7 @@ def main(datasets: int, raw_rows: int) -> None:
     from ckanext.satudata.services import inventory, quality, spbe, statistics, usage
 
     helpers.reset_db()
-    for plugin in ("activity", "tracking", "satudata"):
+    for plugin in ("activity", "tracking", "harvest", "satudata"):  # tables package_show reads
         from ckan.cli.db import _run_migrations
         _run_migrations(plugin)
     search.clear_all()

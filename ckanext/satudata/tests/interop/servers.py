@@ -19,11 +19,13 @@ import re
 import shutil
 import signal
 import subprocess
-import sys
 import time
 from typing import Optional
 
 import requests
+
+# The same ckan command and quiet logging as every other server the tests start.
+from ckanext.satudata.tests.live import CKAN as _CKAN, _LOGGING
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", "..", "..", ".."))
 LIVE_DIR = os.path.join(ROOT, ".data", "live")
@@ -33,32 +35,7 @@ PORTAL_URL = f"http://127.0.0.1:{PORTAL_PORT}"
 _ISOLATION = re.sub(r"[^a-z0-9_]", "_", os.environ.get("SATUDATA_TEST_ISOLATION", ""))
 PEER_DB = "ckan_harvest_src" + (f"_{_ISOLATION}" if _ISOLATION else "")
 PEER_SITE_ID = "satudata-peer" + (f"-{_ISOLATION}" if _ISOLATION else "")
-_CKAN = os.path.join(os.path.dirname(sys.executable), "ckan")
 _ENV_OVERRIDES = ("CKAN_INI", "CKAN_SQLALCHEMY_URL", "CKAN_SOLR_URL", "CKAN_SITE_URL", "CKAN_SITE_ID")
-
-_LOGGING = """
-[loggers]
-keys = root
-
-[handlers]
-keys = console
-
-[formatters]
-keys = generic
-
-[logger_root]
-level = WARNING
-handlers = console
-
-[handler_console]
-class = StreamHandler
-args = (sys.stderr,)
-level = NOTSET
-formatter = generic
-
-[formatter_generic]
-format = %(asctime)s %(levelname)-5.5s [%(name)s] %(message)s
-"""
 
 
 class ServerError(RuntimeError):
