@@ -306,3 +306,48 @@ def chromium_login(driver, base: str, user, password: str = PASSWORD) -> None:
     driver.find_element(By.ID, "field-login").send_keys(name)
     driver.find_element(By.ID, "field-password").send_keys(password)
     driver.find_element(By.ID, "field-password").submit()
+
+
+# --------------------------------------------------------------------------- e-mail through a real SMTP server
+
+class Inbox:
+    """What a real SMTP server (aiosmtpd) received: to, subject and body of each message."""
+
+    def __init__(self):
+        self.messages = []
+
+    async def handle_DATA(self, server, session, envelope):
+        import email
+        from email.header import decode_header, make_header
+        message = email.message_from_bytes(envelope.content)
+        self.messages.append({
+            "to": envelope.rcpt_tos,
+            "subject": str(make_header(decode_header(message["Subject"]))),
+            "body": message.get_payload(decode=True).decode("utf-8"),
+        })
+        return "250 OK"
+
+
+@pytest.fixture
+def smtp():
+    """A real SMTP server where the portal sends mail (smtp.server of this run, 127.0.0.1:8025 by default)."""
+    from aiosmtpd.controller import Controller
+    inbox = Inbox()
+    host, port = tk.config["smtp.server"].split(":")
+    controller = Controller(inbox, hostname=host, port=int(port))
+    controller.start()
+    yield inbox
+    controller.stop()
+
+
+def run_jobs() -> None:
+    """Work the queued background jobs once, as `ckan jobs worker --burst`."""
+    from ckan.lib import jobs
+    jobs.Worker(["default"]).work(burst=True)
+
+
+def delivered(smtp) -> dict:
+    """Run the queued jobs; the messages they delivered, by recipient."""
+    smtp.messages.clear()
+    run_jobs()
+    return {to: m for m in smtp.messages for to in m["to"]}

@@ -1,19 +1,14 @@
 """Validation at submission (validasi data) and the workflow's e-mails."""
 from __future__ import annotations
 
-import email
 import io
-from email.header import decode_header, make_header
 
 import openpyxl
 import pytest
-from aiosmtpd.controller import Controller
 
-import ckan.plugins.toolkit as tk
-from ckan.lib import jobs
 from ckan.tests import helpers
 
-from ckanext.satudata.tests.conftest import ctx, upload
+from ckanext.satudata.tests.conftest import ctx, delivered, run_jobs, upload
 
 
 def _submit_errors(api, portal, dataset_id):
@@ -98,48 +93,12 @@ def test_the_check_results_are_kept_for_the_walidata(portal, make_dataset):
 
 # --------------------------------------------------------------------------- e-mail
 
-class _Inbox:
-    def __init__(self):
-        self.messages = []
-
-    async def handle_DATA(self, server, session, envelope):
-        message = email.message_from_bytes(envelope.content)
-        self.messages.append({
-            "to": envelope.rcpt_tos,
-            "subject": str(make_header(decode_header(message["Subject"]))),
-            "body": message.get_payload(decode=True).decode("utf-8"),
-        })
-        return "250 OK"
-
-
-@pytest.fixture
-def smtp():
-    """A real SMTP server where the portal sends mail (smtp.server, 127.0.0.1:8025 in test.ini)."""
-    inbox = _Inbox()
-    host, port = tk.config["smtp.server"].split(":")
-    controller = Controller(inbox, hostname=host, port=int(port))
-    controller.start()
-    yield inbox
-    controller.stop()
-
-
-def _run_jobs():
-    jobs.Worker(["default"]).work(burst=True)
-
-
-def _delivered(smtp) -> dict:
-    """Run the queued jobs; the messages they delivered, by recipient."""
-    smtp.messages.clear()
-    _run_jobs()
-    return {to: m for m in smtp.messages for to in m["to"]}
-
-
 @pytest.mark.usefixtures("with_test_worker", "clean_queues")
 def test_walidata_are_told_of_a_submission_and_the_produsen_of_the_decision(portal, make_dataset, smtp):
     dataset = make_dataset("draft", maintainer_email="pengelola@dinkes.kutaitimurkab.go.id",
                            title="Cakupan Imunisasi")
     helpers.call_action("satudata_dataset_submit", ctx(portal.editor), id=dataset["id"])
-    submitted = _delivered(smtp)
+    submitted = delivered(smtp)
     assert set(submitted) == {"walidata@kutaitimurkab.go.id", portal.sysadmin["email"]}
     message = submitted["walidata@kutaitimurkab.go.id"]
     assert "menunggu verifikasi" in message["subject"].lower()
@@ -148,16 +107,16 @@ def test_walidata_are_told_of_a_submission_and_the_produsen_of_the_decision(port
 
     helpers.call_action("satudata_dataset_reject", ctx(portal.walidata), id=dataset["id"],
                         note="Sumber data belum lengkap")
-    returned = _delivered(smtp)
+    returned = delivered(smtp)
     assert set(returned) == {"editor@kutaitimurkab.go.id", "pengelola@dinkes.kutaitimurkab.go.id"}
     message = returned["pengelola@dinkes.kutaitimurkab.go.id"]
     assert "dikembalikan" in message["subject"].lower()
     assert "Sumber data belum lengkap" in message["body"]
 
     helpers.call_action("satudata_dataset_submit", ctx(portal.editor), id=dataset["id"])
-    assert set(_delivered(smtp)) == {"walidata@kutaitimurkab.go.id", portal.sysadmin["email"]}
+    assert set(delivered(smtp)) == {"walidata@kutaitimurkab.go.id", portal.sysadmin["email"]}
     helpers.call_action("satudata_dataset_approve", ctx(portal.walidata), id=dataset["id"], note="Terima kasih")
-    approved = _delivered(smtp)
+    approved = delivered(smtp)
     assert set(approved) == {"editor@kutaitimurkab.go.id", "pengelola@dinkes.kutaitimurkab.go.id"}
     message = approved["editor@kutaitimurkab.go.id"]
     assert "terverifikasi" in message["subject"].lower()
@@ -168,5 +127,5 @@ def test_walidata_are_told_of_a_submission_and_the_produsen_of_the_decision(port
 def test_a_transition_stands_when_no_mail_server_answers(portal, make_dataset):
     dataset = make_dataset("draft")
     helpers.call_action("satudata_dataset_submit", ctx(portal.editor), id=dataset["id"])
-    _run_jobs()  # nothing listens on 8025: the job logs the failure
+    run_jobs()  # nothing listens on 8025: the job logs the failure
     assert _status(dataset["id"]) == "pending"

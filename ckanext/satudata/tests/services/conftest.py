@@ -7,14 +7,13 @@ import datetime
 
 import pytest
 import sqlalchemy as sa
-from aiosmtpd.controller import Controller
 
 import ckan.plugins.toolkit as tk
 from ckan import model
-from ckan.lib import jobs, search
+from ckan.lib import search
 from ckan.lib.redis import connect_to_redis
 
-from ckanext.satudata.tests.logic.test_checks_and_mail import _Inbox
+from ckanext.satudata.tests.conftest import delivered, run_jobs  # noqa: F401 (used by its tests)
 
 
 @pytest.fixture(autouse=True)
@@ -69,30 +68,8 @@ def visitors(app):
     return Visitors(app)
 
 
-@pytest.fixture
-def smtp():
-    """A real SMTP server where the portal sends mail (smtp.server of this run)."""
-    inbox = _Inbox()
-    host, port = tk.config["smtp.server"].split(":")
-    controller = Controller(inbox, hostname=host, port=int(port))
-    controller.start()
-    yield inbox
-    controller.stop()
-
-
 def created_on(dataset: dict, when: str) -> None:
     """Date a dataset's creation (the model's default clock is out of freezegun's reach)."""
     model.Package.get(dataset["id"]).metadata_created = datetime.datetime.fromisoformat(when)
     model.Session.commit()
     search.rebuild(dataset["id"])
-
-
-def run_jobs() -> None:
-    jobs.Worker(["default"]).work(burst=True)
-
-
-def delivered(smtp) -> dict:
-    """Run the queued jobs; the messages they delivered, by recipient."""
-    smtp.messages.clear()
-    run_jobs()
-    return {to: m for m in smtp.messages for to in m["to"]}
