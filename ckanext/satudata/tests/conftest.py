@@ -269,7 +269,7 @@ def _chromium_options(width: int = 1280, height: int = 900):
     options.binary_location = "/usr/bin/chromium"
     for arg in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
                 "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-dev-shm-usage",
-                f"--window-size={width},{height}"):
+                "--lang=id", f"--window-size={width},{height}"):
         options.add_argument(arg)
     options.add_experimental_option("prefs", {"download.default_directory": "/tmp/satudata-downloads",
                                               "download.prompt_for_download": False})

@@ -4,7 +4,6 @@ the public sorts, filters and pages through the rows of a published table."""
 from __future__ import annotations
 
 import itertools
-import shutil
 
 import pytest
 
@@ -21,20 +20,10 @@ ARTIFACTS = ROOT / "test-artifacts"
 
 
 @pytest.fixture
-def chromium():
-    if not shutil.which("chromium") or not shutil.which("chromedriver"):
-        pytest.fail("Debian's chromium and chromium-driver are needed (scripts/test.sh installs them)")
-    from selenium import webdriver
-    from selenium.webdriver.chrome.service import Service
-    options = webdriver.ChromeOptions()
-    options.binary_location = shutil.which("chromium")
-    for arg in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                "--disable-dev-shm-usage", "--window-size=1280,2400", "--lang=id"):
-        options.add_argument(arg)
-    driver = webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
-    driver.set_page_load_timeout(60)
-    yield driver
-    driver.quit()
+def chromium(chromium):
+    """The suite's Chromium (conftest), at this file's window size."""
+    chromium.set_window_size(1280, 2400)
+    return chromium
 
 
 def test_the_public_sorts_filters_and_pages_a_table_in_the_datatables_view(portal, make_dataset, loader,

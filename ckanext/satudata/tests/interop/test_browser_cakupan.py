@@ -13,19 +13,11 @@ ARTIFACTS = os.path.join(servers.ROOT, "test-artifacts")
 
 
 @pytest.fixture
-def chrome():
-    from selenium import webdriver
-    from selenium.webdriver.chrome.service import Service
-
-    options = webdriver.ChromeOptions()
-    options.binary_location = "/usr/bin/chromium"
-    for argument in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                     "--window-size=1280,3200", "--lang=id"):
-        options.add_argument(argument)
-    driver = webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
-    driver.implicitly_wait(5)
-    yield driver
-    driver.quit()
+def chrome(chromium):
+    """The suite's Chromium (conftest), tall enough for the whole form."""
+    chromium.set_window_size(1280, 3200)
+    chromium.implicitly_wait(5)
+    return chromium
 
 
 def test_cakupan_is_found_by_typing_part_of_its_name(live_portal, portal, chrome):

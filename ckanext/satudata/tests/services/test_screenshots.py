@@ -36,18 +36,10 @@ def live_portal(app):
 
 
 @pytest.fixture
-def chromium():
-    webdriver = pytest.importorskip("selenium.webdriver")
-    from selenium.webdriver.chrome.service import Service
-    options = webdriver.ChromeOptions()
-    options.binary_location = "/usr/bin/chromium"
-    for arg in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                "--disable-dev-shm-usage", "--window-size=1366,1000", "--lang=id"):
-        options.add_argument(arg)
-    driver = webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
-    driver.set_page_load_timeout(60)
-    yield driver
-    driver.quit()
+def chromium(chromium):
+    """The suite's Chromium (conftest), at this file's window size."""
+    chromium.set_window_size(1366, 1000)
+    return chromium
 
 
 def _shot(driver, name: str) -> str:
