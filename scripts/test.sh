@@ -43,6 +43,9 @@ say "Preparing the test database"
 ckan -c "$ROOT/test.ini" db init >"$LOGS/test-db.log" 2>&1 || die "ckan db init on the test database failed (see $LOGS/test-db.log)"
 ckan -c "$ROOT/test.ini" db upgrade >>"$LOGS/test-db.log" 2>&1 || die "ckan db upgrade on the test database failed (see $LOGS/test-db.log)"
 
+say "Checking the code with ruff (pyproject.toml)"
+ruff check "$ROOT" || die "ruff check found problems (fix them, or see \`ruff check --fix\`)"
+
 say "Running the test suite"
 set +e
 python -m pytest "$@"

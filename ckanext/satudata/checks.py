@@ -14,7 +14,6 @@ what was checked.
 from __future__ import annotations
 
 import csv
-import io
 import os
 from typing import Any, Iterable
 from urllib.parse import urlparse

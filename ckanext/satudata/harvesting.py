@@ -128,24 +128,7 @@ def before_write(context: dict[str, Any], data_dict: dict[str, Any]) -> None:
     context["satudata_state"] = "active"
     before = workflow.status_of(existing) if existing is not None else ""
     context["satudata_import"] = {"source_id": source.id, "note": note, "from": before}
-    context["satudata_workflow"] = _workflow_values(existing, note)
-
-
-def _workflow_values(existing: Optional[model.Package], note: str) -> dict[str, str]:
-    submitted = {"approval_status": workflow.PENDING, "approval_note": note,
-                 "approval_submitted_by": harvest_user_name(),
-                 "approval_submitted_at": workflow.now(),
-                 "approval_by": "", "approval_at": "", "approval_changed_after": ""}
-    if existing is None:
-        return submitted
-    status = workflow.status_of(existing)
-    if status in (workflow.DRAFT, workflow.REJECTED):
-        return submitted
-    if status == workflow.APPROVED:
-        if tk.config.get("ckanext.satudata.approval.on_edit") == "review":
-            return dict(submitted, approval_changed_after=workflow.now())
-        return {"approval_changed_after": workflow.now()}
-    return {}
+    context["satudata_workflow"] = workflow.import_values(existing, harvest_user_name(), note)
 
 
 def _extras(data_dict: dict[str, Any]) -> dict[str, Any]:
@@ -281,10 +264,7 @@ def after_write(context: dict[str, Any], pkg: model.Package) -> None:
     pkg.extras = extras
     model.Session.flush()
     if "approval_status" in changes:
-        actor = model.User.get(context.get("user") or "")
-        if actor is not None:
-            workflow.record_activity(actor, pkg, "import", info["from"], workflow.PENDING,
-                                     info["note"])
+        workflow.record_import(context, pkg, info["from"], info["note"])
 
 
 # ---------------------------------------------------------------------------

@@ -3,12 +3,21 @@ from __future__ import annotations
 
 from typing import Any, Optional
 
+from markupsafe import Markup, escape
+
 import ckan.plugins.toolkit as tk
 
 from ckanext.satudata import reference
 from ckanext.satudata.logic import roles
 
 __all__ = [
+    "satudata_datastore_status",
+    "satudata_dataset_quality",
+    "satudata_stars_badge",
+    "satudata_freshness_label",
+    "satudata_completeness_label",
+    "satudata_request_status_label",
+    "satudata_number",
     "satudata_choice_label",
     "satudata_wilayah_label",
     "satudata_wilayah_options",
@@ -20,6 +29,7 @@ __all__ = [
     "satudata_status_label",
     "satudata_status_class",
     "satudata_approval_step",
+    "satudata_available_steps",
     "satudata_user_display",
     "satudata_check_message",
     "satudata_locale_url",
@@ -27,6 +37,11 @@ __all__ = [
     "satudata_home",
     "render_datetime",
 ]
+
+
+def get_helpers() -> dict[str, Any]:
+    """Every template helper of the portal, for ``tk.blanket.helpers``."""
+    return {name: globals()[name] for name in __all__}
 
 
 def _lang() -> str:
@@ -122,6 +137,15 @@ def satudata_approval_step(action: str) -> str:
     }.get(action, action)
 
 
+def satudata_available_steps(pkg_id: str) -> list[str]:
+    """The workflow steps the current user may take on the dataset now
+    (``workflow.available_steps``: the buttons of the approval panel)."""
+    from ckan import model
+    from ckanext.satudata import workflow
+    pkg = model.Package.get(pkg_id)
+    return workflow.available_steps(pkg, _current_user()) if pkg is not None else []
+
+
 def satudata_user_display(name: Optional[str]) -> str:
     from ckan import model
     user = model.User.get(name) if name else None
@@ -148,8 +172,21 @@ def satudata_locale_url(locale: str) -> str:
     return f"{path}?{query}" if query else path
 
 
+def N_(message: str) -> str:
+    """Marks a message for extraction; translated where it is shown."""
+    return message
+
+
+# The guide pages of the user guide (Panduan Penggunaan), one template per language.
+PAGES = [
+    ("informasi", N_("General information")),
+    ("ketentuan", N_("Terms of use")),
+    ("panduan", N_("Guide")),
+    ("pengetahuan", N_("Open data knowledge")),
+]
+
+
 def satudata_pages() -> list[tuple[str, str]]:
-    from ckanext.satudata.views import PAGES
     return [(page, tk._(title)) for page, title in PAGES]
 
 
@@ -203,18 +240,54 @@ def render_datetime(next_helper, datetime_: Any, date_format: Optional[str] = No
             return formatters.localised_nice_date(value, show_date=True, with_hours=True, format=pattern)
     return next_helper(datetime_, date_format=date_format, with_hours=with_hours, with_seconds=with_seconds)
 # Tabular preview and Data API (dataapi.py)
-__all__ += ["satudata_datastore_status"]
 
 
 def satudata_datastore_status(resource: dict[str, Any]) -> Optional[dict[str, Any]]:
     """The load status of a file for who may edit it; None for everyone else."""
     from ckanext.satudata import dataapi
     return dataapi.status(resource, _current_user())
-# --- Open-data services (statistics, inventory, quality, data requests, SPBE) ---
-from ckanext.satudata.services.helpers import (  # noqa: E402
-    satudata_completeness_label, satudata_dataset_quality, satudata_freshness_label, satudata_number,
-    satudata_request_status_label, satudata_stars_badge,
-)
-from ckanext.satudata.services import helpers as _services_helpers  # noqa: E402
 
-__all__ += _services_helpers.__all__
+
+# ---------------------------------------------------------------------------
+# Open-data services (statistics, inventory, quality, data requests)
+
+def satudata_dataset_quality(pkg_dict: dict[str, Any]) -> dict[str, Any]:
+    from ckanext.satudata.services import quality
+    return quality.dataset_quality(pkg_dict)
+
+
+def satudata_stars_badge(stars: int) -> Markup:
+    """Five stars, ``stars`` of them filled, readable by screen readers."""
+    stars = int(stars or 0)
+    label = tk._("{n} of 5 stars").format(n=stars)
+    return Markup('<span class="satudata-stars" role="img" aria-label="{label}" title="{label}">'
+                  '<span class="satudata-stars-on">{on}</span><span class="satudata-stars-off">{off}</span>'
+                  "</span>").format(label=escape(label), on="★" * stars, off="☆" * (5 - stars))
+
+
+def satudata_freshness_label(status: str) -> str:
+    from ckanext.satudata.services import freshness
+    return freshness.status_label(status)
+
+
+def satudata_completeness_label(key: str) -> str:
+    from ckanext.satudata.services import completeness
+    return completeness.label(key)
+
+
+def satudata_request_status_label(status: str) -> str:
+    from ckanext.satudata.services import datarequests
+    return datarequests.status_label(status)
+
+
+def satudata_number(value: Any) -> str:
+    """Thousands with dots, decimals with a comma (Indonesian), "–" for none."""
+    if value is None or value == "":
+        return "–"
+    if isinstance(value, float) and not value.is_integer():
+        text = f"{value:,.1f}"
+    else:
+        text = f"{int(value):,}"
+    if tk.h.lang() == "en":
+        return text
+    return text.replace(",", "\x00").replace(".", ",").replace("\x00", ".")

@@ -11,20 +11,23 @@ import ckan.plugins.toolkit as tk
 from ckan.common import CKANConfig
 from ckan.lib.plugins import DefaultTranslation
 
-from ckanext.satudata import dataapi, harvesting, search, uploads, workflow
-from ckanext.satudata.permissions import SatudataPermissionLabels
-from ckanext.xloader.interfaces import IXloader
+from ckanext.satudata import dataapi, harvesting, search, uploads, visibility, workflow
+from ckanext.satudata.helpers import get_helpers
+from ckanext.satudata.logic.action import get_actions
+from ckanext.satudata.logic.auth import get_auth_functions
 from ckanext.satudata.services import hooks as services
+from ckanext.satudata.views import get_blueprints
+from ckanext.xloader.interfaces import IXloader
 
 
-@tk.blanket.actions
-@tk.blanket.auth_functions
+@tk.blanket.actions(get_actions)
+@tk.blanket.auth_functions(get_auth_functions)
 @tk.blanket.validators
-@tk.blanket.helpers
-@tk.blanket.blueprints
+@tk.blanket.helpers(get_helpers)
+@tk.blanket.blueprints(get_blueprints)
 @tk.blanket.cli
 @tk.blanket.config_declarations
-class SatudataPlugin(p.SingletonPlugin, DefaultTranslation, SatudataPermissionLabels):
+class SatudataPlugin(p.SingletonPlugin, DefaultTranslation, visibility.SatudataPermissionLabels):
     p.implements(p.IConfigurer)
     p.implements(p.ITranslation)
     p.implements(p.IFacets)
@@ -76,6 +79,13 @@ class SatudataPlugin(p.SingletonPlugin, DefaultTranslation, SatudataPermissionLa
         if pkg is not None:
             workflow.after_edit(context, pkg)
             harvesting.after_write(context, pkg)
+            visibility.hide_history(pkg)
+
+    def after_dataset_delete(self, context, pkg_dict: dict[str, Any]) -> None:
+        pkg = model.Package.get(pkg_dict.get("id") or "")
+        if pkg is not None:
+            # Called before core marks it deleted.
+            visibility.hide_history(pkg, deleted=True)
 
     # IResourceController
     def before_resource_create(self, context, resource: dict[str, Any]) -> None:

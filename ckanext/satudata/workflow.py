@@ -1,4 +1,6 @@
-"""The approval workflow (persetujuan dan validasi data).
+"""The approval workflow (persetujuan dan validasi data): its states, who may
+take which step in which state, and every transition. Nothing else writes the
+approval fields.
 
 States of ``approval_status``::
 
@@ -6,8 +8,27 @@ States of ``approval_status``::
                      -> pembina_review -> approved      (Data Prioritas)
                      -> rejected -> (edited) -> pending ...
 
-Only the actions in ``logic/action.py`` move a dataset between states, through
-``transition`` below: one database transaction that writes the approval fields,
+Steps (``available_steps``; the auth functions, the review page and the buttons
+all ask it):
+
+==============  ===========================================  =========================
+step            from                                         who
+==============  ===========================================  =========================
+submit          draft, rejected                              Produsen of the Instansi,
+                                                             Walidata
+approve         pending, draft                               Walidata
+approve         pembina_review                               Pembina Data
+approve         approved, changed after verification         Walidata (acknowledges)
+reject          pending                                      Walidata
+reject          pembina_review                               Pembina Data
+==============  ===========================================  =========================
+
+Approving an approved dataset again changes nothing (Walidata, Pembina Data).
+Other ways into the workflow: an edit of approved data (``after_edit``) and an
+import from another portal (``import_values``, ``record_import``).
+
+The actions in ``logic/action.py`` move a dataset between states through
+``transition``: one database transaction that writes the approval fields,
 re-indexes the dataset (so search, show and the permission labels agree) and
 records the step in the activity stream.
 """
@@ -58,9 +79,50 @@ def status_of(pkg: model.Package) -> str:
     return (pkg.extras or {}).get("approval_status") or DRAFT
 
 
-def is_public(pkg: model.Package) -> bool:
-    """What the public may see: active, Jenis Publikasi public, and approved."""
-    return pkg.state == "active" and not pkg.private and status_of(pkg) == APPROVED
+SUBMIT = "submit"
+APPROVE = "approve"
+REJECT = "reject"
+STEPS = (SUBMIT, APPROVE, REJECT)
+
+
+def changed_after(pkg: model.Package) -> bool:
+    """Approved, then edited by a Produsen (not yet looked at by the Walidata)."""
+    return status_of(pkg) == APPROVED and bool((pkg.extras or {}).get("approval_changed_after"))
+
+
+# In which states a step can be taken (the first column of the table above).
+_FROM = {
+    SUBMIT: (DRAFT, REJECTED),
+    APPROVE: (PENDING, DRAFT, PEMBINA_REVIEW),
+    REJECT: (PENDING, PEMBINA_REVIEW),
+}
+
+
+def is_actor(step: str, pkg: model.Package, user: roles.UserRef) -> bool:
+    """Is ``user`` the person who takes ``step`` on ``pkg`` in its current state
+    (the last column of the table)? The auth functions ask this; the transition
+    then says why a step does not fit the state."""
+    status = status_of(pkg)
+    if step == SUBMIT:
+        return roles.is_walidata(user) or pkg.owner_org in roles.producer_org_ids(user)
+    if status == PEMBINA_REVIEW:
+        return roles.is_pembina(user)
+    if step == APPROVE and status == APPROVED:
+        return roles.is_walidata(user) or roles.is_pembina(user)
+    return roles.is_walidata(user)
+
+
+def available_steps(pkg: model.Package, user: roles.UserRef) -> list[str]:
+    """The steps ``user`` may take on ``pkg`` now, in the order the buttons show them."""
+    status = status_of(pkg)
+    steps = []
+    for step in STEPS:
+        fits = status in _FROM[step] or (step == APPROVE and changed_after(pkg))
+        if step == APPROVE and changed_after(pkg) and not roles.is_walidata(user):
+            fits = False  # only the Walidata acknowledges changes after verification
+        if fits and is_actor(step, pkg, user):
+            steps.append(step)
+    return steps
 
 
 def now() -> str:
@@ -112,12 +174,6 @@ def transition(context: dict[str, Any], pkg: model.Package, action: str, to_stat
     notifications.enqueue(pkg.id, action, actor.name, note)
     return tk.get_action("package_show")(
         {"user": actor.name, "ignore_auth": True, "use_cache": False}, {"id": pkg.id})
-
-
-def record_activity(actor: model.User, pkg: model.Package, action: str,
-                    from_status: str, to_status: str, note: str) -> None:
-    """A step of the workflow in the dataset's history (not committed here)."""
-    _record_activity(actor, pkg, action, from_status, to_status, note)
 
 
 def _record_activity(actor: model.User, pkg: model.Package, action: str,
@@ -222,6 +278,32 @@ def reject(context: dict[str, Any], pkg: model.Package, note: str) -> dict[str, 
 
 # ---------------------------------------------------------------------------
 # Edits of approved datasets (setting ckanext.satudata.approval.on_edit)
+
+def import_values(existing: Optional[model.Package], submitter: str, note: str) -> dict[str, str]:
+    """The approval fields of a dataset imported from another portal: it waits
+    for the Walidata in the receiving Instansi, whatever state the other portal
+    had it in."""
+    submitted = {"approval_status": PENDING, "approval_note": note,
+                 "approval_submitted_by": submitter, "approval_submitted_at": now(),
+                 "approval_by": "", "approval_at": "", "approval_changed_after": ""}
+    if existing is None:
+        return submitted
+    status = status_of(existing)
+    if status in (DRAFT, REJECTED):
+        return submitted
+    if status == APPROVED:
+        if tk.config.get("ckanext.satudata.approval.on_edit") == "review":
+            return dict(submitted, approval_changed_after=now())
+        return {"approval_changed_after": now()}
+    return {}
+
+
+def record_import(context: dict[str, Any], pkg: model.Package, from_status: str, note: str) -> None:
+    """The history line of an import (not committed here)."""
+    actor = model.User.get(context.get("user") or "")
+    if actor is not None:
+        _record_activity(actor, pkg, "import", from_status, PENDING, note)
+
 
 def after_edit(context: dict[str, Any], pkg: model.Package) -> bool:
     """Called inside package_update (and the bulk actions) before the dataset is

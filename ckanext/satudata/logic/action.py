@@ -2,40 +2,43 @@
 served by ``help_show``."""
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Callable
 
 import ckan.model as model
 import ckan.plugins.toolkit as tk
+import sqlalchemy as sa
 from ckan.types import Context, DataDict
 
-from ckanext.satudata import harvesting, reference, workflow
-from ckanext.satudata.logic import roles
-from ckanext.satudata.logic.interop import (  # noqa: F401 (registered by the blanket)
-    dcat_catalog_search, dcat_catalog_show, dcat_dataset_show, harvest_source_create,
-    harvest_source_update)
+from ckanext.satudata import dataapi, harvesting, reference, visibility, workflow
+from ckanext.satudata.logic import interop, roles, services
 
-__all__ = [
-    "satudata_wilayah_list",
-    "satudata_dataset_submit",
-    "satudata_dataset_approve",
-    "satudata_dataset_reject",
-    "satudata_review_list",
-    "bulk_update_public",
-    "bulk_update_private",
-    "package_create",
-    "package_update",
-    # Interoperability (logic/interop.py): RDF shows only public datasets
-    "dcat_dataset_show",
-    "dcat_catalog_show",
-    "dcat_catalog_search",
-    # Interoperability: harvest sources name the Instansi that receives their datasets
-    "harvest_source_create",
-    "harvest_source_update",
-]
 
-# Tabular preview and Data API (dataapi.py)
-from ckanext.satudata.dataapi import datastore_create, datastore_delete, xloader_submit  # noqa: E402
-__all__ += ["xloader_submit", "datastore_create", "datastore_delete"]
+def get_actions() -> dict[str, Callable[..., Any]]:
+    """Every action of the portal, for ``tk.blanket.actions``: its own, and the
+    core and extension actions it chains."""
+    own = [
+        "satudata_wilayah_list", "satudata_dataset_submit", "satudata_dataset_approve",
+        "satudata_dataset_reject", "satudata_review_list",
+        "package_create", "package_update", "bulk_update_public", "bulk_update_private",
+        "bulk_update_delete",
+        # Core lists and counts follow the visibility rule
+        "package_list", "tag_list", "tag_search", "tag_autocomplete", "member_list",
+        "organization_list_for_user", "resource_search", "user_show", "user_list",
+        "organization_show", "group_show", "harvest_source_list",
+    ]
+    actions: dict[str, Callable[..., Any]] = {name: globals()[name] for name in own}
+    # Interoperability: RDF shows only public datasets; harvest sources name the
+    # Instansi that receives their datasets.
+    for name in ("dcat_dataset_show", "dcat_catalog_show", "dcat_catalog_search",
+                 "harvest_source_create", "harvest_source_update"):
+        actions[name] = getattr(interop, name)
+    # Tabular preview and Data API
+    for name in ("xloader_submit", "datastore_create", "datastore_delete"):
+        actions[name] = getattr(dataapi, name)
+    # Open-data services
+    for name in services.__all__:
+        actions[name] = getattr(services, name)
+    return actions
 
 
 @tk.side_effect_free
@@ -132,7 +135,9 @@ def _review_fq(context: Context, owner_org: str | None) -> str:
     parts = []
     if owner_org:
         org = model.Group.get(owner_org)
-        parts.append('+owner_org:"{}"'.format(org.id if org else owner_org))
+        if org is None:
+            raise tk.ValidationError({"owner_org": [tk._("Instansi not found")]})
+        parts.append(f'+owner_org:"{org.id}"')
     if not roles.is_walidata(user):
         orgs = roles.producer_org_ids(user)
         own = " OR ".join(f'"{o}"' for o in orgs)
@@ -187,19 +192,18 @@ def satudata_review_list(context: Context, data_dict: DataDict) -> dict[str, Any
         status_fq = ""
     else:
         status_fq = f"+approval_status:{status}"
-    search_context = {"user": context.get("user"), "auth_user_obj": context.get("auth_user_obj")}
-    common = {"q": data_dict.get("q") or "", "include_private": True, "include_drafts": True}
-    result = tk.get_action("package_search")(dict(search_context), dict(
-        common, fq=f"{base_fq} {status_fq}".strip(), rows=rows, start=start,
-        sort="approval_submitted_at asc, metadata_created asc"))
-    facets = tk.get_action("package_search")(dict(search_context), dict(
-        common, fq=base_fq, rows=0, **{"facet.field": ["approval_status"], "facet.limit": -1}))
+    user = visibility.user_of(context)
+    q = data_dict.get("q") or ""
+    result = visibility.search(user, q=q, fq=f"{base_fq} {status_fq}".strip(), rows=rows, start=start,
+                               sort="approval_submitted_at asc, metadata_created asc")
+    facets = visibility.search(user, q=q, fq=base_fq, rows=0,
+                               **{"facet.field": ["approval_status"], "facet.limit": -1})
     counts = {s: 0 for s in workflow.STATUSES}
     for item in facets["search_facets"].get("approval_status", {}).get("items", []):
         counts[item["name"]] = item["count"]
     counts[workflow.DRAFT] = facets["count"] - sum(counts[s] for s in workflow.STATUSES if s != workflow.DRAFT)
-    changed = tk.get_action("package_search")(dict(search_context), dict(
-        common, fq=f"{base_fq} +approval_status:approved +approval_changed_after:[* TO *]", rows=0))
+    changed = visibility.search(user, q=q, rows=0,
+                                fq=f"{base_fq} +approval_status:approved +approval_changed_after:[* TO *]")
     counts["changed"] = changed["count"]
 
     keys = ("id", "name", "title", "owner_org", "private", "state", "prioritas", "metadata_modified",
@@ -215,11 +219,15 @@ def satudata_review_list(context: Context, data_dict: DataDict) -> dict[str, Any
 
 
 def _after_bulk(context: Context, data_dict: DataDict) -> None:
+    from ckan.lib import search
     for pkg_id in data_dict.get("datasets") or []:
         pkg = model.Package.get(pkg_id)
-        if pkg is not None and workflow.after_edit(dict(context), pkg):
-            model.repo.commit()
-            from ckan.lib import search
+        if pkg is None:
+            continue
+        changed = workflow.after_edit(dict(context), pkg)
+        visibility.hide_history(pkg)
+        model.repo.commit()
+        if changed:
             search.rebuild(pkg.id)
 
 
@@ -235,6 +243,14 @@ def bulk_update_public(next_action, context: Context, data_dict: DataDict):
 @tk.chained_action
 def bulk_update_private(next_action, context: Context, data_dict: DataDict):
     """Core's bulk "make private", recorded as an edit of verified datasets."""
+    result = next_action(context, data_dict)
+    _after_bulk(context, data_dict)
+    return result
+
+
+@tk.chained_action
+def bulk_update_delete(next_action, context: Context, data_dict: DataDict):
+    """Core's bulk delete; the history of deleted datasets leaves the public."""
     result = next_action(context, data_dict)
     _after_bulk(context, data_dict)
     return result
@@ -267,12 +283,192 @@ def package_update(next_action, context: Context, data_dict: DataDict):
     return next_action(context, data_dict)
 
 
-# --- Open-data services (statistics, inventory, quality, data requests, SPBE) ---
-from ckanext.satudata.services.actions import (  # noqa: E402
-    satudata_dataset_quality, satudata_inventory, satudata_quality_report, satudata_request_create,
-    satudata_request_list, satudata_request_show, satudata_request_update, satudata_spbe_evidence,
-    satudata_statistics,
-)
-from ckanext.satudata.services import actions as _services_actions  # noqa: E402
+# ---------------------------------------------------------------------------
+# Core lists and counts follow the visibility rule (``visibility.py``). Core
+# builds these from the database, where a dataset awaiting verification looks
+# like any other active, public one.
 
-__all__ += _services_actions.__all__
+def _asker(context: Context) -> Any:
+    return visibility.user_of(context)
+
+
+@tk.side_effect_free
+@tk.chained_action
+def package_list(next_action, context: Context, data_dict: DataDict) -> list[str]:
+    """Names of the public datasets (active, public and verified), as core's
+    ``package_list``.
+
+    :param limit: at most this many names (optional)
+    :type limit: int
+    :param offset: from this position (optional)
+    :type offset: int
+    :rtype: list of strings
+    """
+    tk.check_access("package_list", context, data_dict)
+    table = model.package_table
+    col = table.c["id"] if context.get("api_version") == 2 else table.c["name"]
+    query = sa.select(col).where(visibility.public_clause(table)).order_by(col)
+    limit, offset = _whole(data_dict, "limit"), _whole(data_dict, "offset")
+    if limit:
+        query = query.limit(limit)
+    if offset:
+        query = query.offset(offset)
+    return list(model.Session.scalars(query).all())
+
+
+def _whole(data_dict: DataDict, key: str) -> int | None:
+    value = data_dict.get(key)
+    if value in (None, ""):
+        return None
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        raise tk.ValidationError({key: [tk._("Must be a whole number")]})
+    if number < 0:
+        raise tk.ValidationError({key: [tk._("Must be a whole number")]})
+    return number
+
+
+def _free_tags(data_dict: DataDict) -> bool:
+    return not data_dict.get("vocabulary_id")
+
+
+@tk.side_effect_free
+@tk.chained_action
+def tag_list(next_action, context: Context, data_dict: DataDict):
+    """Core's ``tag_list``; free tags only of the datasets the caller may see."""
+    result = next_action(context, data_dict)
+    if not _free_tags(data_dict):
+        return result
+    seen = visibility.visible_tags(_asker(context))
+    return [t for t in result if (t["name"] if isinstance(t, dict) else t) in seen]
+
+
+@tk.side_effect_free
+@tk.chained_action
+def tag_search(next_action, context: Context, data_dict: DataDict):
+    """Core's ``tag_search``; free tags only of the datasets the caller may see."""
+    if not _free_tags(data_dict):
+        return next_action(context, data_dict)
+    limit, offset = _whole(data_dict, "limit"), _whole(data_dict, "offset") or 0
+    result = next_action(context, dict(data_dict, limit=None, offset=None))
+    seen = visibility.visible_tags(_asker(context))
+    tags = [t for t in result["results"] if t["name"] in seen]
+    return {"count": len(tags), "results": tags[offset:offset + limit if limit else None]}
+
+
+@tk.side_effect_free
+@tk.chained_action
+def tag_autocomplete(next_action, context: Context, data_dict: DataDict):
+    """Core's ``tag_autocomplete``; free tags only of the datasets the caller may see."""
+    if not _free_tags(data_dict):
+        return next_action(context, data_dict)
+    limit = _whole(data_dict, "limit") or 10
+    names = next_action(context, dict(data_dict, limit=None))
+    seen = visibility.visible_tags(_asker(context))
+    return [n for n in names if n in seen][:limit]
+
+
+@tk.side_effect_free
+@tk.chained_action
+def member_list(next_action, context: Context, data_dict: DataDict):
+    """Core's ``member_list``; datasets only those the caller may see."""
+    members = next_action(context, data_dict)
+    user = _asker(context)
+    return [m for m in members
+            if m[1] != "package" or visibility.can_see(user, model.Package.get(m[0]))]
+
+
+@tk.side_effect_free
+@tk.chained_action
+def organization_list_for_user(next_action, context: Context, data_dict: DataDict):
+    """Core's ``organization_list_for_user``; ``package_count`` counts the datasets
+    the caller may see."""
+    if tk.asbool(data_dict.get("include_dataset_count")):
+        context["dataset_counts"] = visibility.group_counts(_asker(context))
+    return next_action(context, data_dict)
+
+
+@tk.side_effect_free
+@tk.chained_action
+def resource_search(next_action, context: Context, data_dict: DataDict):
+    """Core's ``resource_search``; files of public datasets only (core already
+    leaves out private ones)."""
+    limit, offset = _whole(data_dict, "limit"), _whole(data_dict, "offset") or 0
+    inner = dict(context, search_query=True)
+    found = next_action(inner, dict(data_dict, limit=None, offset=None))
+    resources = [r for r in found["results"] if visibility.is_public(r.package)]
+    page = resources[offset:offset + limit if limit else None]
+    if not context.get("search_query"):
+        from ckan.lib.dictization import model_dictize
+        page = model_dictize.resource_list_dictize(page, context)
+    return {"count": len(resources), "results": page}
+
+
+def _created_counts(users: list[dict[str, Any]], context: Context) -> None:
+    ids = [u["id"] for u in users if isinstance(u, dict) and "number_created_packages" in u]
+    if not ids:
+        return
+    _total, facets = visibility.facet_counts(
+        _asker(context), ["creator_user_id"],
+        fq="+creator_user_id:({})".format(" OR ".join(f'"{i}"' for i in ids)))
+    counts = facets["creator_user_id"]
+    for user in users:
+        if isinstance(user, dict) and user.get("id") in ids:
+            user["number_created_packages"] = counts.get(user["id"], {}).get("count", 0)
+
+
+@tk.side_effect_free
+@tk.chained_action
+def user_show(next_action, context: Context, data_dict: DataDict):
+    """Core's ``user_show``; ``number_created_packages`` counts the datasets the
+    caller may see."""
+    result = next_action(context, data_dict)
+    _created_counts([result], context)
+    return result
+
+
+@tk.side_effect_free
+@tk.chained_action
+def user_list(next_action, context: Context, data_dict: DataDict):
+    """Core's ``user_list``; ``number_created_packages`` counts the datasets the
+    caller may see."""
+    result = next_action(context, data_dict)
+    if isinstance(result, list):
+        _created_counts(result, context)
+    return result
+
+
+def _count_as_seen(context: Context, result: dict[str, Any], fq: str) -> dict[str, Any]:
+    if isinstance(result, dict) and "package_count" in result:
+        result["package_count"] = visibility.search(_asker(context), fq=fq, rows=0, facet="false")["count"]
+    return result
+
+
+@tk.side_effect_free
+@tk.chained_action
+def organization_show(next_action, context: Context, data_dict: DataDict):
+    """Core's ``organization_show``; ``package_count`` counts the datasets the
+    caller may see (the same set as everywhere else)."""
+    result = next_action(context, data_dict)
+    return _count_as_seen(context, result, f'+owner_org:"{result.get("id")}"')
+
+
+@tk.side_effect_free
+@tk.chained_action
+def group_show(next_action, context: Context, data_dict: DataDict):
+    """Core's ``group_show``; ``package_count`` counts the datasets the caller
+    may see (the same set as everywhere else)."""
+    result = next_action(context, data_dict)
+    return _count_as_seen(context, result, f'+groups:"{result.get("name")}"')
+
+
+@tk.side_effect_free
+@tk.chained_action
+def harvest_source_list(next_action, context: Context, data_dict: DataDict):
+    """ckanext-harvest's ``harvest_source_list``, which asks no auth function of
+    its own: harvest sources (addresses, configuration) are the Walidata's, who
+    sees those of every Instansi."""
+    tk.check_access("harvest_source_list", context, data_dict)
+    site_user = tk.get_action("get_site_user")({"ignore_auth": True}, {})["name"]
+    return next_action(dict(context, user=site_user), data_dict)

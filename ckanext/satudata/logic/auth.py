@@ -1,39 +1,22 @@
-"""Auth functions of ckanext-satudata: every rule of the portal lives here.
+"""Auth functions of ckanext-satudata: who may do what. Every rule of the portal
+that depends on a person lives here; the state machine they consult is
+``workflow.available_steps`` and the visibility rule is ``visibility``.
 
 Sysadmins pass every auth function (CKAN core); they are Walidata too.
 """
 from __future__ import annotations
 
+from typing import Any, Callable
+
+import ckan.model as model
 import ckan.plugins.toolkit as tk
 from ckan.types import AuthResult, Context, DataDict
 
 from ckanext.satudata import workflow
 from ckanext.satudata.logic import roles
-from ckanext.satudata.logic.interop_auth import (  # noqa: F401 (registered by the blanket)
-    harvest_job_create, harvest_source_create, harvest_source_delete, harvest_source_package,
-    harvest_source_update, walidata_only)
-
-__all__ = [
-    "satudata_set_prioritas",
-    "satudata_wilayah_list",
-    "satudata_dataset_submit",
-    "satudata_dataset_approve",
-    "satudata_dataset_reject",
-    "satudata_review_list",
-    "package_update",
-    "member_create",
-    "member_delete",
-    # Interoperability (logic/interop.py): the Walidata manage harvest sources
-    "package_create",
-    "package_delete",
-    "harvest_source_create",
-    "harvest_source_update",
-    "harvest_source_delete",
-    "harvest_job_create",
-]
 
 
-def _user(context: Context):
+def _user(context: Context) -> Any:
     return context.get("auth_user_obj") or context.get("user")
 
 
@@ -45,24 +28,22 @@ def _no(msg: str) -> AuthResult:
     return {"success": False, "msg": msg}
 
 
-def satudata_set_prioritas(context: Context, data_dict: DataDict) -> AuthResult:
-    """Only a Walidata may mark a dataset as Data Prioritas or clear the mark."""
-    if roles.is_walidata(_user(context)):
-        return _ok()
-    return _no(tk._("Only the Walidata can set or clear Priority data"))
+def _walidata(context: Context, message: str) -> AuthResult:
+    return _ok() if roles.is_walidata(_user(context)) else _no(message)
 
 
-@tk.auth_allow_anonymous_access
-def satudata_wilayah_list(context: Context, data_dict: DataDict) -> AuthResult:
-    """Anyone may read the reference area codes."""
-    return _ok()
+def _package(data_dict: DataDict) -> model.Package | None:
+    ref = (data_dict or {}).get("id") or (data_dict or {}).get("name")
+    return model.Package.get(ref) if ref else None
 
+
+# --------------------------------------------------------------------------- the approval workflow
 
 def satudata_dataset_submit(context: Context, data_dict: DataDict) -> AuthResult:
-    """A Produsen Data (admin or editor) of the dataset's Instansi, or a Walidata."""
+    """A Produsen Data (admin or editor) of the dataset's Instansi, or a Walidata
+    (``workflow.is_actor``; the action says when the state does not allow it)."""
     pkg = workflow.get_package(tk.get_or_bust(data_dict, "id"))
-    user = _user(context)
-    if roles.is_walidata(user) or pkg.owner_org in roles.producer_org_ids(user):
+    if workflow.is_actor(workflow.SUBMIT, pkg, _user(context)):
         return _ok()
     return _no(tk._("Only a Produsen Data of the dataset's Instansi can submit it for verification"))
 
@@ -70,27 +51,20 @@ def satudata_dataset_submit(context: Context, data_dict: DataDict) -> AuthResult
 def satudata_dataset_approve(context: Context, data_dict: DataDict) -> AuthResult:
     """The Walidata approves; a priority dataset in Pembina review is approved by a Pembina Data."""
     pkg = workflow.get_package(tk.get_or_bust(data_dict, "id"))
-    user = _user(context)
-    status = workflow.status_of(pkg)
-    if status == workflow.PEMBINA_REVIEW:
-        if roles.is_pembina(user):
-            return _ok()
-        return _no(tk._("This priority dataset waits for a Pembina Data to approve it"))
-    if roles.is_walidata(user) or (status == workflow.APPROVED and roles.is_pembina(user)):
+    if workflow.is_actor(workflow.APPROVE, pkg, _user(context)):
         return _ok()
+    if workflow.status_of(pkg) == workflow.PEMBINA_REVIEW:
+        return _no(tk._("This priority dataset waits for a Pembina Data to approve it"))
     return _no(tk._("Only the Walidata can approve this dataset"))
 
 
 def satudata_dataset_reject(context: Context, data_dict: DataDict) -> AuthResult:
     """The Walidata returns a dataset awaiting verification; a Pembina Data one in Pembina review."""
     pkg = workflow.get_package(tk.get_or_bust(data_dict, "id"))
-    user = _user(context)
-    if workflow.status_of(pkg) == workflow.PEMBINA_REVIEW:
-        if roles.is_pembina(user):
-            return _ok()
-        return _no(tk._("Only a Pembina Data can return this priority dataset"))
-    if roles.is_walidata(user):
+    if workflow.is_actor(workflow.REJECT, pkg, _user(context)):
         return _ok()
+    if workflow.status_of(pkg) == workflow.PEMBINA_REVIEW:
+        return _no(tk._("Only a Pembina Data can return this priority dataset"))
     return _no(tk._("Only the Walidata can return this dataset"))
 
 
@@ -102,16 +76,118 @@ def satudata_review_list(context: Context, data_dict: DataDict) -> AuthResult:
     return _no(tk._("Only the Walidata and the Produsen Data can see the verification list"))
 
 
+def satudata_set_prioritas(context: Context, data_dict: DataDict) -> AuthResult:
+    """Only a Walidata may mark a dataset as Data Prioritas or clear the mark."""
+    return _walidata(context, tk._("Only the Walidata can set or clear Priority data"))
+
+
+@tk.auth_allow_anonymous_access
+def satudata_wilayah_list(context: Context, data_dict: DataDict) -> AuthResult:
+    """Anyone may read the reference area codes."""
+    return _ok()
+
+
+# --------------------------------------------------------------------------- published data goes through the Walidata
+
+def _published(pkg: model.Package | None) -> bool:
+    return pkg is not None and pkg.state != "deleted" and workflow.status_of(pkg) == workflow.APPROVED
+
+
+def _asks_public(data_dict: DataDict) -> bool:
+    return "private" in (data_dict or {}) and not tk.asbool(data_dict.get("private"))
+
+
+def _publish_refusal() -> AuthResult:
+    return _no(tk._("This dataset has been verified: only the Walidata can make it public. "
+                    "Ask the Walidata to publish it (see the Help page for how to reach them)."))
+
+
+def _delete_refusal() -> AuthResult:
+    return _no(tk._("This dataset has been published: only the Walidata can delete it. "
+                    "Ask the Walidata to withdraw it and say why (see the Help page for how "
+                    "to reach them)."))
+
+
 @tk.chained_auth_function
 def package_update(next_auth, context: Context, data_dict: DataDict) -> AuthResult:
-    """The Walidata may correct the metadata of any Instansi's dataset; others as in core.
-    A harvest source is the Walidata's only."""
+    """The Walidata may correct the metadata of any Instansi's dataset; others as in
+    core, except that a verified private dataset becomes public only through the
+    Walidata. A harvest source is the Walidata's only."""
     if data_dict and harvest_source_package(data_dict):
         return walidata_only(context)
-    if roles.is_walidata(_user(context)):
+    user = _user(context)
+    if roles.is_walidata(user):
         return _ok()
+    pkg = _package(data_dict)
+    if _published(pkg) and pkg.private and _asks_public(data_dict):
+        return _publish_refusal()
     return next_auth(context, data_dict)
 
+
+@tk.chained_auth_function
+def package_delete(next_auth, context: Context, data_dict: DataDict) -> AuthResult:
+    """Published (verified) data is deleted by the Walidata only; a harvest source
+    by the Walidata only; other datasets as in core."""
+    if data_dict and harvest_source_package(data_dict) and not roles.is_walidata(_user(context)):
+        return walidata_only(context)
+    if _published(_package(data_dict)) and not roles.is_walidata(_user(context)):
+        return _delete_refusal()
+    return next_auth(context, data_dict)
+
+
+def _bulk(refuse: Callable[[model.Package], bool], refusal: Callable[[], AuthResult]):
+    @tk.chained_auth_function
+    def auth(next_auth, context: Context, data_dict: DataDict) -> AuthResult:
+        if not roles.is_walidata(_user(context)):
+            for ref in (data_dict or {}).get("datasets") or []:
+                pkg = model.Package.get(ref)
+                if pkg is not None and refuse(pkg):
+                    return refusal()
+        return next_auth(context, data_dict)
+    return auth
+
+
+bulk_update_public = _bulk(lambda pkg: _published(pkg) and pkg.private, _publish_refusal)
+bulk_update_public.__doc__ = """Core's bulk "make public" by an Instansi admin, except verified data."""
+bulk_update_delete = _bulk(_published, _delete_refusal)
+bulk_update_delete.__doc__ = """Core's bulk delete by an Instansi admin, except published data."""
+
+
+def _table_write(next_auth, context: Context, data_dict: DataDict) -> AuthResult:
+    resource = model.Resource.get((data_dict or {}).get("resource_id") or (data_dict or {}).get("id") or "")
+    pkg = resource.package if resource is not None else None
+    if _published(pkg) and not roles.is_walidata(_user(context)):
+        return _no(tk._("The rows of a published table are changed only through the Walidata: "
+                        "ask the Walidata to correct them (see the Help page for how to reach them)."))
+    return next_auth(context, data_dict)
+
+
+@tk.chained_auth_function
+def datastore_create(next_auth, context: Context, data_dict: DataDict) -> AuthResult:
+    """Core's rule; the table of a published dataset is written by the Walidata
+    (and the loader, which acts as the site user) only."""
+    return _table_write(next_auth, context, data_dict)
+
+
+@tk.chained_auth_function
+def datastore_upsert(next_auth, context: Context, data_dict: DataDict) -> AuthResult:
+    """Core's rule; the rows of a published table change through the Walidata only."""
+    return _table_write(next_auth, context, data_dict)
+
+
+@tk.chained_auth_function
+def datastore_delete(next_auth, context: Context, data_dict: DataDict) -> AuthResult:
+    """Core's rule; the rows of a published table change through the Walidata only."""
+    return _table_write(next_auth, context, data_dict)
+
+
+@tk.chained_auth_function
+def datastore_records_delete(next_auth, context: Context, data_dict: DataDict) -> AuthResult:
+    """Core's rule; the rows of a published table change through the Walidata only."""
+    return _table_write(next_auth, context, data_dict)
+
+
+# --------------------------------------------------------------------------- Tematik
 
 def _walidata_files_under_tematik(context: Context, data_dict: DataDict) -> bool:
     from ckan.logic.auth import get_group_object
@@ -136,6 +212,20 @@ def member_delete(next_auth, context: Context, data_dict: DataDict) -> AuthResul
     return next_auth(context, data_dict)
 
 
+# --------------------------------------------------------------------------- exchange with other portals
+
+def walidata_only(context: Context) -> AuthResult:
+    return _walidata(context, tk._("Only the Walidata can manage imports from other portals"))
+
+
+def harvest_source_package(data_dict: dict[str, Any]) -> bool:
+    """Is this package_create/_update/_delete about a harvest source (not a dataset)?"""
+    if data_dict.get("type") == "harvest" or data_dict.get("source_type"):
+        return True
+    pkg = model.Package.get(data_dict.get("id") or "") if data_dict.get("id") else None
+    return pkg is not None and pkg.type == "harvest"
+
+
 @tk.chained_auth_function
 def package_create(next_auth, context: Context, data_dict: DataDict) -> AuthResult:
     """A harvest source is created by the Walidata only; datasets as in core."""
@@ -144,20 +234,102 @@ def package_create(next_auth, context: Context, data_dict: DataDict) -> AuthResu
     return next_auth(context, data_dict)
 
 
-@tk.chained_auth_function
-def package_delete(next_auth, context: Context, data_dict: DataDict) -> AuthResult:
-    """A harvest source is deleted by the Walidata only; datasets as in core."""
-    if data_dict and harvest_source_package(data_dict) and not roles.is_walidata(_user(context)):
+def _walidata_harvest(doc: str):
+    @tk.chained_auth_function
+    def auth(next_auth, context: Context, data_dict: DataDict) -> AuthResult:
         return walidata_only(context)
-    return next_auth(context, data_dict)
+    auth.__doc__ = doc
+    return auth
 
 
-# --- Open-data services (statistics, inventory, quality, data requests, SPBE) ---
-from ckanext.satudata.services.auth import (  # noqa: E402
-    satudata_dataset_quality, satudata_inventory, satudata_quality_report, satudata_request_create,
-    satudata_request_list, satudata_request_show, satudata_request_update, satudata_spbe_evidence,
-    satudata_statistics,
-)
-from ckanext.satudata.services import auth as _services_auth  # noqa: E402
+# Sources name internal addresses and configuration; jobs and objects echo what
+# other portals answered: all of it is the Walidata's.
+harvest_source_create = _walidata_harvest("Only the Walidata creates harvest sources, for any Instansi.")
+harvest_source_update = _walidata_harvest("Only the Walidata edits or clears harvest sources.")
+harvest_source_delete = _walidata_harvest("Only the Walidata deletes harvest sources.")
+harvest_job_create = _walidata_harvest("Only the Walidata starts a harvest.")
+harvest_source_list = _walidata_harvest("Only the Walidata lists harvest sources.")
+harvest_source_show = _walidata_harvest("Only the Walidata reads a harvest source.")
+harvest_source_show_status = _walidata_harvest("Only the Walidata reads a harvest source's status.")
+harvest_job_list = _walidata_harvest("Only the Walidata lists harvest jobs.")
+harvest_job_show = _walidata_harvest("Only the Walidata reads a harvest job.")
+harvest_object_list = _walidata_harvest("Only the Walidata lists harvested objects.")
+harvest_object_show = _walidata_harvest("Only the Walidata reads a harvested object.")
 
-__all__ += _services_auth.__all__
+
+# --------------------------------------------------------------------------- open-data services
+
+@tk.auth_allow_anonymous_access
+def satudata_statistics(context: Context, data_dict: DataDict) -> AuthResult:
+    """Anyone may read the usage statistics (public datasets only)."""
+    return _ok()
+
+
+@tk.auth_allow_anonymous_access
+def satudata_inventory(context: Context, data_dict: DataDict) -> AuthResult:
+    """Anyone may read the inventory; each sees the datasets they may see."""
+    return _ok()
+
+
+@tk.auth_allow_anonymous_access
+def satudata_dataset_quality(context: Context, data_dict: DataDict) -> AuthResult:
+    """Whoever may see the dataset."""
+    try:
+        tk.check_access("package_show", {"user": context.get("user"),
+                                         "auth_user_obj": context.get("auth_user_obj")},
+                        {"id": data_dict.get("id")})
+    except tk.NotAuthorized:
+        return _no(tk._("Not authorized to see this dataset"))
+    return _ok()
+
+
+def satudata_quality_report(context: Context, data_dict: DataDict) -> AuthResult:
+    """Only the Walidata reads the data-quality report of every Instansi."""
+    return _walidata(context, tk._("Only the Walidata can see the data quality report"))
+
+
+@tk.auth_allow_anonymous_access
+def satudata_request_create(context: Context, data_dict: DataDict) -> AuthResult:
+    """Anyone may request data."""
+    return _ok()
+
+
+@tk.auth_allow_anonymous_access
+def satudata_request_show(context: Context, data_dict: DataDict) -> AuthResult:
+    """Anyone may follow a request (personal data is for the Walidata only)."""
+    return _ok()
+
+
+@tk.auth_allow_anonymous_access
+def satudata_request_list(context: Context, data_dict: DataDict) -> AuthResult:
+    """Anyone may list the requests (personal data is for the Walidata only)."""
+    return _ok()
+
+
+def satudata_request_update(context: Context, data_dict: DataDict) -> AuthResult:
+    """Only the Walidata triages data requests."""
+    return _walidata(context, tk._("Only the Walidata can process data requests"))
+
+
+def satudata_spbe_evidence(context: Context, data_dict: DataDict) -> AuthResult:
+    """Only the Walidata reads the SPBE evidence page."""
+    return _walidata(context, tk._("Only the Walidata can see the SPBE evidence"))
+
+
+def get_auth_functions() -> dict[str, Callable[..., AuthResult]]:
+    """Every auth function of the portal, for ``tk.blanket.auth_functions``."""
+    names = [
+        "satudata_dataset_submit", "satudata_dataset_approve", "satudata_dataset_reject",
+        "satudata_review_list", "satudata_set_prioritas", "satudata_wilayah_list",
+        "package_create", "package_update", "package_delete",
+        "bulk_update_public", "bulk_update_delete",
+        "datastore_create", "datastore_upsert", "datastore_delete", "datastore_records_delete",
+        "member_create", "member_delete",
+        "harvest_source_create", "harvest_source_update", "harvest_source_delete", "harvest_job_create",
+        "harvest_source_list", "harvest_source_show", "harvest_source_show_status",
+        "harvest_job_list", "harvest_job_show", "harvest_object_list", "harvest_object_show",
+        "satudata_statistics", "satudata_inventory", "satudata_dataset_quality",
+        "satudata_quality_report", "satudata_request_create", "satudata_request_show",
+        "satudata_request_list", "satudata_request_update", "satudata_spbe_evidence",
+    ]
+    return {name: globals()[name] for name in names}

@@ -24,7 +24,7 @@ import ckan.model as model
 import ckan.plugins.toolkit as tk
 from ckan.types import Context, DataDict
 
-from ckanext.satudata import workflow
+from ckanext.satudata import visibility
 
 
 def _public_context(context: Context) -> Context:
@@ -41,7 +41,7 @@ def dcat_dataset_show(next_action, context: Context, data_dict: DataDict):
     pkg = model.Package.get(data_dict.get("id") or "")
     if pkg is None or pkg.state == "deleted":
         raise tk.ObjectNotFound(tk._("Dataset not found"))
-    if not workflow.is_public(pkg):
+    if not visibility.is_public(pkg):
         try:
             tk.check_access("package_show", dict(context), {"id": pkg.id})
         except tk.NotAuthorized:

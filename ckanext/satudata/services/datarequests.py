@@ -24,10 +24,10 @@ import sqlalchemy as sa
 import ckan.model as model
 import ckan.plugins.toolkit as tk
 
-from ckanext.satudata import workflow
+from ckanext.satudata import visibility
 from ckanext.satudata.logic import roles
 from ckanext.satudata.logic.validators import satudata_email
-from ckanext.satudata.services.catalogue import user_of
+
 from ckanext.satudata.services.model import DataRequest, DataRequestEvent
 
 log = logging.getLogger(__name__)
@@ -124,7 +124,7 @@ def check_rate(context: dict[str, Any]) -> None:
     (the Walidata and calls outside a web request are not limited)."""
     client = _client_key()
     limit = tk.config.get("ckanext.satudata.requests.per_hour")
-    if client is None or not limit or roles.is_walidata(user_of(context)):
+    if client is None or not limit or roles.is_walidata(visibility.user_of(context)):
         return
     from ckan.lib.redis import connect_to_redis
     try:
@@ -172,8 +172,6 @@ def create(context: dict[str, Any], data_dict: dict[str, Any]) -> DataRequest:
     model.Session.add(DataRequestEvent(request_id=request.id, status=BARU, note="", created=now))
     model.repo.commit()
     _count_rate()
-    from ckanext.satudata.services import mail
-    mail.enqueue_request(request.id, "created")
     return request
 
 
@@ -201,7 +199,7 @@ def update(context: dict[str, Any], request: DataRequest, data_dict: dict[str, A
         pkg = model.Package.get(ref) if ref else None
         if not ref:
             errors["dataset_id"] = [tk._("Give the dataset that fulfils the request")]
-        elif pkg is None or not workflow.is_public(pkg):
+        elif pkg is None or not visibility.is_public(pkg):
             errors["dataset_id"] = [tk._("The dataset must exist and be public (approved)")]
         else:
             dataset_id = pkg.id
@@ -223,8 +221,6 @@ def update(context: dict[str, Any], request: DataRequest, data_dict: dict[str, A
                                        dataset_id=dataset_id, actor_id=actor.id if actor else None,
                                        created=now))
     model.repo.commit()
-    from ckanext.satudata.services import mail
-    mail.enqueue_request(request.id, status)
     return request
 
 
@@ -243,7 +239,7 @@ def dictize(request: DataRequest, personal: bool, events: bool = True) -> dict[s
         "status_label": status_label(request.status),
         "reply": request.reply,
         "dataset": ({"id": pkg.id, "name": pkg.name, "title": pkg.title}
-                    if pkg is not None and workflow.is_public(pkg) else None),
+                    if pkg is not None and visibility.is_public(pkg) else None),
         "created": request.created.isoformat(),
         "updated": request.updated.isoformat(),
         "answered": request.answered.isoformat() if request.answered else None,

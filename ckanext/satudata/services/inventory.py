@@ -16,7 +16,8 @@ import ckan.plugins.toolkit as tk
 from ckanext.satudata import helpers as satudata_helpers
 from ckanext.satudata import workflow
 from ckanext.satudata.logic import roles
-from ckanext.satudata.services import catalogue, completeness, freshness, stars
+from ckanext.satudata import visibility
+from ckanext.satudata.services import completeness, freshness, stars
 
 
 def N_(message: str) -> str:
@@ -83,8 +84,9 @@ STATUS_FILTERS = ("draft", "pending", "pembina_review", "approved", "rejected")
 
 
 def sees_status(user: Any) -> bool:
-    """Walidata and Produsen Data see datasets that are not public yet, with their status."""
-    return roles.is_walidata(user) or bool(roles.producer_org_ids(user))
+    """Who may see datasets that are not public yet (Walidata, Pembina Data,
+    members of an Instansi) sees the status column."""
+    return roles.is_walidata(user) or roles.is_pembina(user) or bool(roles.member_org_ids(user))
 
 
 def columns(user: Any) -> list[tuple[str, str, Callable[[dict[str, Any]], Any]]]:
@@ -129,17 +131,14 @@ def search(context: dict[str, Any], filters: dict[str, Any], start: int = 0,
     filters = dict(filters)
     if filters.get("owner_org"):
         filters["owner_org"] = _owner_name(filters["owner_org"])
-    private = sees_status(catalogue.user_of(context))
-    search_context = catalogue.as_user(context)
+    user = visibility.user_of(context)
     fq = _fq(filters)
     q = (filters.get("q") or "").strip()
     sort = "organization asc, title_string asc"
     if rows is None:
-        datasets = list(catalogue.iter_datasets(search_context, fq=fq, q=q, include_private=private,
-                                                include_drafts=private, sort=sort))
+        datasets = list(visibility.iter_datasets(user, fq=fq, q=q, sort=sort))
         return len(datasets), datasets
-    result = catalogue.search(search_context, q=q, fq=fq, rows=rows, start=start, sort=sort,
-                              include_private=private, include_drafts=private, facet="false")
+    result = visibility.search(user, q=q, fq=fq, rows=rows, start=start, sort=sort, facet="false")
     return result["count"], result["results"]
 
 

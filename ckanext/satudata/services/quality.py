@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import Any, Optional
 
-from ckanext.satudata.services import catalogue, completeness, freshness, stars
+from ckanext.satudata import visibility
+from ckanext.satudata.services import completeness, freshness, stars
 
 
 def dataset_quality(dataset: dict[str, Any]) -> dict[str, Any]:
@@ -27,8 +28,8 @@ def _org(dataset: dict[str, Any]) -> dict[str, str]:
     return {"name": org.get("name") or "", "title": org.get("title") or org.get("name") or ""}
 
 
-def report(context: dict[str, Any], owner_org: Optional[str] = None) -> dict[str, Any]:
-    """Every active dataset the context's user may see (the Walidata: all),
+def report(user: Any, owner_org: Optional[str] = None) -> dict[str, Any]:
+    """Every active dataset ``user`` may see (the Walidata: all),
     grouped by Instansi: overdue datasets, freshness share and average
     completeness; Instansi ranked by average completeness."""
     fq = ""
@@ -38,9 +39,7 @@ def report(context: dict[str, Any], owner_org: Optional[str] = None) -> dict[str
         fq = '+organization:"{}"'.format(group.name if group else owner_org)
     per_org: dict[str, dict[str, Any]] = defaultdict(lambda: {"datasets": 0, "overdue": [], "scores": []})
     titles: dict[str, str] = {}
-    for dataset in catalogue.iter_datasets(catalogue.as_user(context) if not context.get("ignore_auth")
-                                           else {"ignore_auth": True, "user": ""},
-                                           fq=fq, include_private=True):
+    for dataset in visibility.iter_datasets(user, fq=fq):
         org = _org(dataset)
         titles[org["name"]] = org["title"]
         entry = per_org[org["name"]]
@@ -53,7 +52,8 @@ def report(context: dict[str, Any], owner_org: Optional[str] = None) -> dict[str
                 "id": dataset["id"], "name": dataset["name"], "title": dataset["title"],
                 "frekuensi": fresh["frekuensi"], "last_update": fresh["last_update"], "due": fresh["due"],
                 "days_overdue": fresh["days_overdue"],
-                "maintainer": dataset.get("maintainer") or "", "maintainer_email": dataset.get("maintainer_email") or "",
+                "maintainer": dataset.get("maintainer") or "",
+                "maintainer_email": dataset.get("maintainer_email") or "",
                 "completeness": score["score"], "missing": score["missing"],
             })
     instansi = []

@@ -9,8 +9,8 @@ from typing import Any, Optional
 
 import ckan.plugins.toolkit as tk
 
-from ckanext.satudata import reference, workflow
-from ckanext.satudata.services import catalogue, datarequests, quality, statistics
+from ckanext.satudata import reference, visibility, workflow
+from ckanext.satudata.services import datarequests, quality, statistics
 
 
 def N_(message: str) -> str:
@@ -58,7 +58,8 @@ LEVELS = [
     (4, N_("Collaboration"), N_("Integration with other SPBE services and the national Satu Data portal"), [
         (N_("DCAT catalogue (RDF) for the Satu Data Indonesia portal and other harvesters"),
          ("dcat.read_catalog", {"_format": "ttl"}), ["datasets_public"]),
-        (N_("CKAN Action API for other systems, including these figures"), ("api.action", {"ver": 3, "logic_function": "satudata_statistics"}), []),
+        (N_("CKAN Action API for other systems, including these figures"),
+         ("api.action", {"ver": 3, "logic_function": "satudata_statistics"}), []),
         (N_("Standard reference codes: Kemendagri area codes for the coverage area"), "", ["wilayah_codes"]),
     ]),
     (5, N_("Optimisation"), N_("Continuous improvement, consolidation with public services, help desk"), [
@@ -91,16 +92,15 @@ FIGURES = {
 }
 
 
-def figures() -> dict[str, Any]:
-    walidata = {"ignore_auth": True, "user": ""}
-    public_total, public_facets = catalogue.facet_counts(
-        catalogue.anonymous(), ["organization", "satudata_stars"])
-    all_total, status_facets = catalogue.facet_counts(
-        walidata, ["approval_status"], include_private=True, include_drafts=True)
-    approved = list(catalogue.iter_datasets(walidata, fq="+approval_status:approved", include_private=True))
+def figures(user: Any) -> dict[str, Any]:
+    """The figures of the evidence: public ones as the public sees them, the
+    workflow's as ``user`` (the Walidata) sees them."""
+    public_total, public_facets = visibility.facet_counts(None, ["organization", "satudata_stars"])
+    all_total, status_facets = visibility.facet_counts(user, ["approval_status"])
+    approved = list(visibility.iter_datasets(user, fq="+approval_status:approved"))
     usage = statistics.usage_totals(statistics.public_ids())
     requests = datarequests.counts()
-    report = quality.report(walidata)
+    report = quality.report(user)
     status = {k: v["count"] for k, v in status_facets["approval_status"].items()}
     return {
         "datasets_public": public_total,
@@ -132,8 +132,8 @@ def _url(endpoint: Any) -> str:
         return ""
 
 
-def evidence() -> dict[str, Any]:
-    values = figures()
+def evidence(user: Any) -> dict[str, Any]:
+    values = figures(user)
     levels = []
     for level, title, asks, features in LEVELS:
         levels.append({

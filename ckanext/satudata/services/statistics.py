@@ -15,7 +15,7 @@ import sqlalchemy as sa
 
 import ckan.model as model
 
-from ckanext.satudata.services import catalogue
+from ckanext.satudata import visibility
 from ckanext.satudata.services.model import Usage
 from ckanext.satudata.services.usage import DOWNLOAD, VIEW
 
@@ -68,8 +68,8 @@ def _month_of(value: Any) -> str:
 
 
 def _public_datasets() -> list[dict[str, Any]]:
-    return list(catalogue.iter_datasets(
-        catalogue.anonymous(), fl=["id", "name", "title", "organization", "metadata_created"]))
+    return list(visibility.iter_datasets(
+        None, fl=["id", "name", "title", "organization", "metadata_created"]))
 
 
 def _usage(ids: set[str], since: datetime.date) -> list[tuple[str, str, str, int]]:
@@ -96,8 +96,8 @@ def compute(months: int = 12, on: Optional[datetime.date] = None) -> dict[str, A
 
     datasets = _public_datasets()
     by_id = {d["id"]: d for d in datasets}
-    total, facets = catalogue.facet_counts(
-        catalogue.anonymous(), ["organization", "groups", "tahun", "res_format", "satudata_stars"])
+    total, facets = visibility.facet_counts(
+        None, ["organization", "groups", "tahun", "res_format", "satudata_stars"])
 
     orgs = groups_of_type(organization=True)
     groups = groups_of_type(organization=False)
@@ -196,7 +196,7 @@ def usage_totals(ids: Optional[set[str]] = None) -> dict[str, int]:
 
 
 def public_ids() -> set[str]:
-    return {d["id"] for d in catalogue.iter_datasets(catalogue.anonymous(), fl=["id"])}
+    return {d["id"] for d in visibility.iter_datasets(None, fl=["id"])}
 
 
 def most_downloaded_ids(limit: int = 50) -> list[str]:

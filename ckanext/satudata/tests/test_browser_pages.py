@@ -16,7 +16,6 @@ from urllib.parse import urlparse
 import pytest
 from babel.messages.pofile import read_po
 
-from ckan.tests import helpers
 
 from ckanext.satudata.tests.conftest import chromium_login, screenshot
 

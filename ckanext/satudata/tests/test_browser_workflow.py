@@ -2,11 +2,8 @@
 the Walidata approves it from /verifikasi, and the public finds and downloads it."""
 from __future__ import annotations
 
-import os
-import time
 import urllib.request
 
-import pytest
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.select import Select

@@ -3,7 +3,6 @@ import pytest
 
 from ckan.tests import helpers
 
-from ckanext.satudata import demo
 
 
 @pytest.mark.usefixtures("clean_db", "clean_index")

@@ -96,7 +96,7 @@ def test_run_command_stops_with_one_line_when_the_port_is_taken(tmp_path):
         proc = subprocess.run(["bash", os.path.join(ROOT, "scripts", "run.sh")], env=env,
                               capture_output=True, text=True, timeout=60)
     assert proc.returncode == 1
-    lines = [l for l in proc.stderr.splitlines() if l.strip()]
+    lines = [line for line in proc.stderr.splitlines() if line.strip()]
     assert len(lines) == 1, proc.stderr
     assert f"port {port} is already in use" in lines[0]
     assert "Traceback" not in proc.stderr + proc.stdout

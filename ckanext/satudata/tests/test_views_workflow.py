@@ -1,7 +1,6 @@
 """The approval workflow through the web pages, as a browser sends them."""
 from __future__ import annotations
 
-import pytest
 
 from ckan.tests import helpers
 

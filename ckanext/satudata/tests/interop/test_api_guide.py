@@ -38,7 +38,8 @@ def test_the_guide_is_in_indonesian_and_in_english_with_the_same_examples(app, m
     assert {"search-curl", "show-curl", "create-curl", "upload-curl", "submit-curl", "read-python",
             "publish-python", "dcat-curl", "codes-curl", "cors-curl"} == set(ids)
     # The reference codes are listed with code and name.
-    rows = [[td.get_text(strip=True) for td in tr.find_all("td")] for tr in indonesian.select(".satudata-codes tbody tr")]
+    rows = [[td.get_text(strip=True) for td in tr.find_all("td")]
+            for tr in indonesian.select(".satudata-codes tbody tr")]
     assert ["64.08.04", "Kecamatan Sangatta Utara", "kecamatan"] in rows and len(rows) == 19
     assert app.get("/panduan-api", follow_redirects=False).headers["Location"].endswith("/api-docs")
     # Every page's footer leads to it.

@@ -298,7 +298,8 @@ def test_edit_after_approval_keeps_it_public_and_lists_it_for_the_walidata(porta
     assert [d["id"] for d in changed["results"]] == [dataset["id"]]
     # The Walidata's look clears the mark.
     helpers.call_action("satudata_dataset_approve", ctx(portal.walidata), id=dataset["id"])
-    assert not helpers.call_action("package_show", {"ignore_auth": True}, id=dataset["id"]).get("approval_changed_after")
+    shown = helpers.call_action("package_show", {"ignore_auth": True}, id=dataset["id"])
+    assert not shown.get("approval_changed_after")
     assert helpers.call_action("satudata_review_list", ctx(portal.walidata), status="changed")["count"] == 0
 
 
@@ -322,21 +323,34 @@ def test_adding_a_file_counts_as_an_edit(portal, make_dataset):
 
 
 @pytest.mark.ckan_config("ckanext.satudata.approval.on_edit", "review")
-def test_bulk_make_public_does_not_bypass_verification(portal, make_dataset):
+def test_bulk_make_public_of_verified_data_is_the_walidatas(portal, make_dataset):
     private_approved = make_dataset("approved", private=True)
     draft = make_dataset("draft", private=True)
-    helpers.call_action("bulk_update_public", ctx(portal.admin), org_id=portal.orgs["dinkes"]["id"],
-                        datasets=[private_approved["id"], draft["id"]])
-    assert _status(private_approved["id"]) == "pending"
+    org_id = portal.orgs["dinkes"]["id"]
+    with pytest.raises(tk.NotAuthorized) as refused:
+        helpers.call_action("bulk_update_public", ctx(portal.admin), org_id=org_id,
+                            datasets=[private_approved["id"], draft["id"]])
+    assert "Walidata" in str(refused.value)
+    # Nothing changed, nothing reached the public.
     for dataset in (private_approved, draft):
+        assert helpers.call_action("package_show", {"ignore_auth": True}, id=dataset["id"])["private"]
         assert not _allowed("package_show", portal, "anonymous", id=dataset["id"])
     assert helpers.call_action("package_search", ctx(None), q="*:*")["count"] == 0
+    # A draft alone may be made public: it still waits for verification.
+    helpers.call_action("bulk_update_public", ctx(portal.admin), org_id=org_id, datasets=[draft["id"]])
+    assert not _allowed("package_show", portal, "anonymous", id=draft["id"])
+    # The Walidata publishes the verified one.
+    helpers.call_action("package_patch", ctx(portal.walidata), id=private_approved["id"], private=False)
+    assert _allowed("package_show", portal, "anonymous", id=private_approved["id"])
 
 
-def test_bulk_delete_does_not_leave_anything_public(portal, make_dataset):
+def test_bulk_delete_of_published_data_is_the_walidatas(portal, make_dataset):
     dataset = make_dataset("approved")
-    helpers.call_action("bulk_update_delete", ctx(portal.admin), org_id=portal.orgs["dinkes"]["id"],
-                        datasets=[dataset["id"]])
+    org_id = portal.orgs["dinkes"]["id"]
+    with pytest.raises(tk.NotAuthorized):
+        helpers.call_action("bulk_update_delete", ctx(portal.admin), org_id=org_id, datasets=[dataset["id"]])
+    assert _allowed("package_show", portal, "anonymous", id=dataset["id"])
+    helpers.call_action("package_delete", ctx(portal.walidata), id=dataset["id"])
     assert helpers.call_action("package_search", ctx(None), q="*:*")["count"] == 0
     assert not _allowed("package_show", portal, "anonymous", id=dataset["id"])
 

@@ -77,7 +77,8 @@ def test_inventory_filters_by_instansi_tematik_year_and_words(api, inventory, po
     assert {r["name"] for r in api.ok("satudata_inventory", tahun=2024)["results"]} == {"penduduk"}
     assert {r["name"] for r in api.ok("satudata_inventory", portal.walidata, tahun=2024)["results"]} == \
         {"penduduk", "menunggu", "privat"}
-    assert api.error("satudata_inventory", tahun="dua ribu")["tahun"] == ["Tulis tahun dengan empat angka, misalnya 2024"]
+    assert api.error("satudata_inventory", tahun="dua ribu")["tahun"] == [
+        "Tulis tahun dengan empat angka, misalnya 2024"]
     assert api.error("satudata_inventory", status="hilang")["status"]
 
 

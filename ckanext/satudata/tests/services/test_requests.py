@@ -215,7 +215,8 @@ def test_walidata_triages_from_the_status_page(portal, browser, make_dataset):
     walidata = browser().login(portal.walidata)
     page = walidata.page(f"/permohonan-data/{number}")
     assert "rina@example.com" in page.find(id="request-requester").get_text()
-    form = lambda f: "satudata-triage-form" in (f.get("class") or [])
+    def form(f):
+        return "satudata-triage-form" in (f.get("class") or [])
     # Fulfilled without a dataset: refused, the message shown, nothing changed.
     walidata.submit(f"/permohonan-data/{number}", {"status": "dipenuhi", "dataset_id": ""}, form=form)
     page = walidata.page(f"/permohonan-data/{number}")

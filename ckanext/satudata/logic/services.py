@@ -7,8 +7,9 @@ from typing import Any
 import ckan.plugins.toolkit as tk
 from ckan.types import Context, DataDict
 
+from ckanext.satudata import visibility
 from ckanext.satudata.logic import roles
-from ckanext.satudata.services import catalogue, datarequests, inventory, quality, spbe, statistics
+from ckanext.satudata.services import datarequests, inventory, mail, quality, spbe, statistics
 
 __all__ = [
     "satudata_statistics",
@@ -31,7 +32,7 @@ def _int(data_dict: DataDict, key: str, default: int, low: int, high: int) -> in
 
 
 def _user(context: Context) -> Any:
-    return catalogue.user_of(context)
+    return visibility.user_of(context)
 
 
 @tk.side_effect_free
@@ -136,7 +137,7 @@ def satudata_quality_report(context: Context, data_dict: DataDict) -> dict[str, 
     :rtype: dictionary
     """
     tk.check_access("satudata_quality_report", context, data_dict)
-    return quality.report(context, data_dict.get("owner_org") or None)
+    return quality.report(_user(context), data_dict.get("owner_org") or None)
 
 
 def satudata_request_create(context: Context, data_dict: DataDict) -> dict[str, Any]:
@@ -164,6 +165,7 @@ def satudata_request_create(context: Context, data_dict: DataDict) -> dict[str, 
     """
     tk.check_access("satudata_request_create", context, data_dict)
     request = datarequests.create(context, data_dict)
+    mail.enqueue_request(request.id, "created")
     return datarequests.dictize(request, personal=False)
 
 
@@ -240,6 +242,7 @@ def satudata_request_update(context: Context, data_dict: DataDict) -> dict[str, 
     tk.check_access("satudata_request_update", context, data_dict)
     request = datarequests.get(tk.get_or_bust(data_dict, "id"))
     datarequests.update(context, request, data_dict)
+    mail.enqueue_request(request.id, request.status)
     return datarequests.dictize(request, personal=True)
 
 
@@ -257,4 +260,4 @@ def satudata_spbe_evidence(context: Context, data_dict: DataDict) -> dict[str, A
     :rtype: dictionary
     """
     tk.check_access("satudata_spbe_evidence", context, data_dict)
-    return spbe.evidence()
+    return spbe.evidence(_user(context))

@@ -1,6 +1,5 @@
-"""Pages of the open-data services (blueprint ``satudata_services``, exported by
-``views.py``). Every page calls the Action API as the visitor, so the auth
-functions decide who sees what."""
+"""Pages of the open-data services (blueprint ``satudata_services``). Every page
+calls the Action API as the visitor, so the auth functions decide who sees what."""
 from __future__ import annotations
 
 import csv

@@ -1,4 +1,5 @@
-"""Pages of the portal (registered by the blueprints blanket).
+"""Pages of the approval workflow: the dataset form's steps, the verification
+queue and review page, and the API guide.
 
 Every page calls the Action API, so the auth functions decide who may see or do
 what; a page never grants more than the API.
@@ -15,7 +16,7 @@ from ckan.common import current_user, request
 from ckan.lib.pagination import Page
 
 from ckanext.satudata import api_guide, workflow
-from ckanext.satudata.dataapi_views import satudata_dataapi  # noqa: F401  (the Data API guide)
+from ckanext.satudata.helpers import PAGES
 
 satudata = Blueprint("satudata", __name__)
 
@@ -42,15 +43,6 @@ _STEPS = {
 def _context() -> dict[str, Any]:
     return {"user": current_user.name if current_user.is_authenticated else "",
             "auth_user_obj": current_user if current_user.is_authenticated else None}
-
-
-# The guide pages of the user guide (Panduan Penggunaan), one template per language.
-PAGES = [
-    ("informasi", N_("General information")),
-    ("ketentuan", N_("Terms of use")),
-    ("panduan", N_("Guide")),
-    ("pengetahuan", N_("Open data knowledge")),
-]
 
 
 def _guide_page(page: str):
@@ -185,7 +177,3 @@ def review(id: str):
         "pkg": pkg, "pkg_dict": pkg, "history": history,
         "schema": tk.h.scheming_get_dataset_schema(pkg["type"]),
     })
-
-
-# --- Open-data services (statistics, inventory, quality, data requests, SPBE) ---
-from ckanext.satudata.services.views import satudata_services  # noqa: E402,F401

@@ -1,0 +1,120 @@
+"""No side door: published data changes only through the Walidata, and what
+names internal addresses is the Walidata's. Each refusal says, in Indonesian on
+the Indonesian API, whom to ask; nothing changes when it is refused."""
+from __future__ import annotations
+
+import pytest
+
+import ckan.plugins.toolkit as tk
+from ckan.tests import helpers
+
+from ckanext.satudata.tests.conftest import ctx
+
+
+def _shown(dataset_id):
+    return helpers.call_action("package_show", {"ignore_auth": True}, id=dataset_id)
+
+
+def test_a_produsen_cannot_make_verified_data_public(portal, make_dataset, api):
+    dataset = make_dataset("approved", private=True)
+    for user in (portal.editor, portal.admin):
+        error = api.error("package_patch", user, id=dataset["id"], private=False)
+        assert "Walidata" in error["message"], error
+    status, body = api.call("package_patch", portal.admin, locale="id", id=dataset["id"], private=False)
+    assert status == 403 and "hanya Walidata" in body["error"]["message"], body
+    assert _shown(dataset["id"])["private"] is True
+    # Other edits of the same dataset still work; the Walidata publishes it.
+    api.ok("package_patch", portal.editor, id=dataset["id"], notes="Catatan baru")
+    assert api.ok("package_patch", portal.walidata, id=dataset["id"], private=False)["private"] is False
+    status, _ = api.call("package_show", None, id=dataset["id"])
+    assert status == 200
+
+
+def test_a_produsen_may_still_make_an_unverified_draft_public(portal, make_dataset, api):
+    dataset = make_dataset("draft", private=True)
+    api.ok("package_patch", portal.editor, id=dataset["id"], private=False)
+    status, _ = api.call("package_show", None, id=dataset["id"])
+    assert status == 403  # public only once verified
+
+
+def test_a_produsen_cannot_delete_published_data(portal, make_dataset, api):
+    dataset = make_dataset("approved")
+    status, body = api.call("package_delete", portal.admin, locale="id", id=dataset["id"])
+    assert status == 403 and "hanya Walidata" in body["error"]["message"], body
+    assert _shown(dataset["id"])["state"] == "active"
+    draft = make_dataset("draft")
+    api.ok("package_delete", portal.editor, id=draft["id"])
+    api.ok("package_delete", portal.walidata, id=dataset["id"])
+    assert _shown(dataset["id"])["state"] == "deleted"
+
+
+def test_the_delete_form_refuses_a_produsen_with_the_message(portal, make_dataset, browser):
+    dataset = make_dataset("approved")
+    person = browser().login(portal.admin)
+    response = person.app.post(f"/id/dataset/delete/{dataset['name']}", data={"_ckan_csrf": ""},
+                               follow_redirects=True)
+    assert _shown(dataset["id"])["state"] == "active"
+    assert response.status_code in (400, 403)
+
+
+@pytest.mark.parametrize("action,data", [
+    ("datastore_upsert", {"records": [{"jumlah": 999}], "method": "insert"}),
+    ("datastore_delete", {"filters": {}}),
+    ("datastore_records_delete", {"filters": {}}),
+    ("datastore_create", {"records": [{"jumlah": 999}]}),
+])
+def test_a_produsen_cannot_change_a_published_table(portal, make_dataset, api, action, data):
+    dataset = make_dataset("approved")
+    resource_id = dataset["resources"][0]["id"]
+    helpers.call_action("datastore_create", {"user": portal.sysadmin["name"]}, resource_id=resource_id,
+                        force=True, records=[{"jumlah": 17}], fields=[{"id": "jumlah", "type": "int"}])
+    status, body = api.call(action, portal.editor, locale="id", resource_id=resource_id, force=True, **data)
+    assert status == 403 and "Walidata" in body["error"]["message"], body
+    rows = helpers.call_action("datastore_search", {"ignore_auth": True}, resource_id=resource_id)["records"]
+    assert [r["jumlah"] for r in rows] == [17]
+    # The Walidata may correct them.
+    api.ok("datastore_upsert", portal.walidata, resource_id=resource_id, force=True, method="insert",
+           records=[{"jumlah": 18}])
+
+
+def test_a_produsen_still_writes_the_table_of_unpublished_data(portal, make_dataset, api):
+    dataset = make_dataset("pending")
+    resource_id = dataset["resources"][0]["id"]
+    api.ok("datastore_create", portal.editor, resource_id=resource_id, force=True,
+           records=[{"jumlah": 1}], fields=[{"id": "jumlah", "type": "int"}])
+    api.ok("datastore_upsert", portal.editor, resource_id=resource_id, force=True, method="insert",
+           records=[{"jumlah": 2}])
+
+
+@pytest.mark.parametrize("user", ["anonymous", "outsider", "editor", "pembina"])
+def test_harvest_sources_are_the_walidatas(portal, api, user):
+    source = api.ok("harvest_source_create", portal.walidata, url="https://data.example.go.id/",
+                    source_type="ckan", title="Portal lain", name="portal-lain",
+                    owner_org=portal.orgs["diskominfo"]["id"], config='{"instansi": "dinkes"}')
+    who = None if user == "anonymous" else (portal.outsider if user == "outsider" else getattr(portal, user))
+    for action, data in [("harvest_source_list", {}), ("harvest_source_show", {"id": source["id"]}),
+                         ("harvest_job_list", {"source_id": source["id"]})]:
+        status, body = api.call(action, who, **data)
+        assert status == 403, (action, status, body)
+        assert "data.example.go.id" not in str(body)
+    assert [s["id"] for s in api.ok("harvest_source_list", portal.walidata)] == [source["id"]]
+
+
+def test_the_approval_panel_offers_exactly_the_available_steps(portal, make_dataset, browser):
+    """The buttons are ``workflow.available_steps``, the table the auth functions read."""
+    from ckan import model
+    from ckanext.satudata import workflow
+    cases = [("draft", "editor", {"submit"}), ("draft", "walidata", {"submit", "approve"}),
+             ("pending", "editor", set()), ("pending", "walidata", {"approve", "reject"}),
+             ("pembina_review", "walidata", set()), ("pembina_review", "pembina", {"approve", "reject"}),
+             ("rejected", "editor", {"submit"}), ("approved", "walidata", set())]
+    labels = {"submit": "Ajukan verifikasi", "approve": "Setujui", "reject": "Kembalikan"}
+    for status, who, steps in cases:
+        dataset = make_dataset(status, prioritas=status == "pembina_review")
+        user = getattr(portal, who)
+        assert set(workflow.available_steps(model.Package.get(dataset["id"]), user["name"])) == steps
+        page = browser().login(user).page(f"/id/dataset/{dataset['name']}")
+        buttons = {b.get_text(strip=True) for b in page.select(".satudata-approval-actions button")}
+        assert buttons == {labels[s] for s in steps}, (status, who, buttons)
+    with pytest.raises(tk.NotAuthorized):
+        helpers.call_action("satudata_dataset_approve", ctx(portal.editor), id=dataset["id"])
