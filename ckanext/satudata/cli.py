@@ -95,7 +95,8 @@ def freshness(notify: bool):
     """Datasets whose data is older than their Frekuensi Penerbitan promises,
     per Instansi. With --notify each Pengelola Data gets one e-mail listing
     theirs (sent by the jobs worker)."""
-    from ckanext.satudata.services import mail, quality
+    from ckanext.satudata import notifications
+    from ckanext.satudata.services import quality
     # Every Instansi's overdue data, as the site user (who sees everything).
     site_user = tk.get_action("get_site_user")({"ignore_auth": True}, {})["name"]
     report = quality.report(site_user)
@@ -107,5 +108,5 @@ def freshness(notify: bool):
     if notify:
         by_maintainer = quality.overdue_by_maintainer(report)
         for email, (name, ids) in sorted(by_maintainer.items()):
-            mail.enqueue_freshness(email, name, ids)
+            notifications.enqueue_freshness(email, name, ids)
         click.echo(f"Queued {len(by_maintainer)} e-mails to Pengelola Data")

@@ -11,7 +11,7 @@ import ckan.plugins.toolkit as tk
 from ckan.common import CKANConfig
 from ckan.lib.plugins import DefaultTranslation
 
-from ckanext.satudata import dataapi, harvesting, search, uploads, visibility, workflow
+from ckanext.satudata import dataapi, harvesting, notifications, search, uploads, visibility, workflow
 from ckanext.satudata.helpers import get_helpers
 from ckanext.satudata.logic.action import get_actions
 from ckanext.satudata.logic.auth import get_auth_functions
@@ -36,6 +36,7 @@ class SatudataPlugin(p.SingletonPlugin, DefaultTranslation, visibility.SatudataP
     p.implements(p.IPermissionLabels)
     p.implements(IXloader, inherit=True)
     p.implements(p.IMiddleware, inherit=True)
+    p.implements(p.ISignal)
 
     # IConfigurer
     def update_config(self, config: CKANConfig):
@@ -100,3 +101,7 @@ class SatudataPlugin(p.SingletonPlugin, DefaultTranslation, visibility.SatudataP
     # IMiddleware
     def make_middleware(self, app, config: CKANConfig):
         return services.make_middleware(app)
+
+    # ISignal
+    def get_signal_subscriptions(self):
+        return {tk.signals.action_succeeded: [notifications.on_action_succeeded]}

@@ -44,7 +44,7 @@ import ckan.model as model
 import ckan.plugins.toolkit as tk
 from ckan.lib import search
 
-from ckanext.satudata import checks, notifications
+from ckanext.satudata import checks
 from ckanext.satudata.logic import roles
 
 log = logging.getLogger(__name__)
@@ -57,6 +57,10 @@ REJECTED = "rejected"
 STATUSES = (DRAFT, PENDING, PEMBINA_REVIEW, APPROVED, REJECTED)
 
 ACTIVITY_TYPE = "satudata approval package"
+
+# The steps an action took, in its context, for whom e-mails go out once the
+# action succeeded (notifications.py subscribes to CKAN's action_succeeded).
+STEPS_TAKEN = "satudata_steps_taken"
 
 WORKFLOW_FIELDS = (
     "approval_status", "approval_note", "approval_by", "approval_at",
@@ -171,7 +175,7 @@ def transition(context: dict[str, Any], pkg: model.Package, action: str, to_stat
         model.Session.rollback()
         search.rebuild(pkg.id, defer_commit=False)
         raise
-    notifications.enqueue(pkg.id, action, actor.name, note)
+    context.setdefault(STEPS_TAKEN, []).append((pkg.id, action, actor.name, note))
     return tk.get_action("package_show")(
         {"user": actor.name, "ignore_auth": True, "use_cache": False}, {"id": pkg.id})
 
@@ -319,7 +323,7 @@ def after_edit(context: dict[str, Any], pkg: model.Package) -> bool:
                        "approval_submitted_at": now(), "approval_changed_after": now(),
                        "approval_note": ""})
         pkg.extras = extras
-        notifications.enqueue(pkg.id, "resubmit", user or "", "")
+        context.setdefault(STEPS_TAKEN, []).append((pkg.id, "resubmit", user or "", ""))
     else:
         extras["approval_changed_after"] = now()
         pkg.extras = extras

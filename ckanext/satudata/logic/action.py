@@ -224,7 +224,7 @@ def _after_bulk(context: Context, data_dict: DataDict) -> None:
         pkg = model.Package.get(pkg_id)
         if pkg is None:
             continue
-        changed = workflow.after_edit(dict(context), pkg)
+        changed = workflow.after_edit(context, pkg)
         visibility.hide_history(pkg)
         model.repo.commit()
         if changed:

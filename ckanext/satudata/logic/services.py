@@ -9,7 +9,7 @@ from ckan.types import Context, DataDict
 
 from ckanext.satudata import visibility
 from ckanext.satudata.logic import roles
-from ckanext.satudata.services import datarequests, inventory, mail, quality, spbe, statistics
+from ckanext.satudata.services import datarequests, inventory, quality, spbe, statistics
 
 __all__ = [
     "satudata_statistics",
@@ -165,7 +165,6 @@ def satudata_request_create(context: Context, data_dict: DataDict) -> dict[str, 
     """
     tk.check_access("satudata_request_create", context, data_dict)
     request = datarequests.create(context, data_dict)
-    mail.enqueue_request(request.id, "created")
     return datarequests.dictize(request, personal=False)
 
 
@@ -242,7 +241,6 @@ def satudata_request_update(context: Context, data_dict: DataDict) -> dict[str, 
     tk.check_access("satudata_request_update", context, data_dict)
     request = datarequests.get(tk.get_or_bust(data_dict, "id"))
     datarequests.update(context, request, data_dict)
-    mail.enqueue_request(request.id, request.status)
     return datarequests.dictize(request, personal=True)
 
 

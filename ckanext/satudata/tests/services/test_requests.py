@@ -45,6 +45,21 @@ def test_anyone_requests_data_and_is_told_by_email(api, portal, smtp):
     assert "Penelitian skripsi" in walidata["body"] and "Dinkes" in walidata["body"]
 
 
+@pytest.mark.usefixtures("with_test_worker", "clean_queues")
+def test_a_title_with_a_line_break_still_reaches_everyone_on_one_subject_line(api, portal, smtp):
+    """A CR/LF in a title made the mailer refuse the whole message."""
+    title = "Jumlah bidan\r\nper puskesmas"
+    try:
+        created = api.ok("satudata_request_create", **dict(GOOD, title=title))
+    except AssertionError:
+        return  # refused with a message: nothing to send
+    mails = delivered(smtp)
+    assert set(mails) == {"rina@example.com", "walidata@kutaitimurkab.go.id", portal.sysadmin["email"]}
+    # (a long header is folded by the mail library; unfolded it reads as one line)
+    assert "Jumlah bidan per puskesmas" in " ".join(mails["walidata@kutaitimurkab.go.id"]["subject"].split())
+    assert f"#{created['id']}" in mails["rina@example.com"]["subject"]
+
+
 @pytest.mark.parametrize("field, value, message", [
     ("name", "", "Wajib diisi"),
     ("email", "", "Wajib diisi"),
