@@ -40,7 +40,7 @@ import ckan.plugins.toolkit as tk
 from ckan.lib.munge import munge_tag
 from sqlalchemy import or_
 
-from ckanext.satudata import reference, workflow
+from ckanext.satudata import common, reference, workflow
 from ckanext.satudata.logic.validators import _EMAIL, FIRST_YEAR
 
 log = logging.getLogger(__name__)
@@ -91,8 +91,8 @@ def target_instansi(source) -> Optional[model.Group]:
     """The Instansi that receives a source's datasets."""
     name = source_config(source).get(INSTANSI_KEY)
     if name:
-        org = model.Group.get(name)
-        if org is not None and org.is_organization and org.state == "active":
+        org = common.instansi(name)
+        if org is not None:
             return org
     source_pkg = model.Package.get(source.id)
     if source_pkg is None or not source_pkg.owner_org:

@@ -9,6 +9,8 @@ import ckan.plugins.toolkit as tk
 
 from ckanext.satudata import reference
 from ckanext.satudata.logic import roles
+from ckanext.satudata import common
+from ckanext.satudata.common import N_
 
 __all__ = [
     "satudata_datastore_status",
@@ -45,35 +47,21 @@ def get_helpers() -> dict[str, Any]:
 
 
 def _lang() -> str:
-    try:
-        return tk.h.lang() or "id"
-    except (RuntimeError, AttributeError):
-        return tk.config.get("ckan.locale_default") or "id"
+    return reference.page_language()
 
 
 def _text(label: Any) -> str:
-    if isinstance(label, dict):
-        return label.get(_lang()) or label.get("id") or label.get("en") or ""
-    return str(label or "")
+    return reference.localised(label)
 
 
 def satudata_choice_label(field_name: str, value: Any) -> str:
     """The label of a choice of a dataset field in the page's language
     (``tahunan`` -> "Tahunan" / "Yearly"); the value itself when unknown."""
-    if field_name == "cakupan":
-        return satudata_wilayah_label(value)
-    for choice in reference.choices(field_name):
-        if str(choice["value"]) == str(value):
-            return _text(choice["label"])
-    return "" if value is None else str(value)
+    return reference.choice_label(field_name, value)
 
 
 def satudata_wilayah_label(code: Any, with_code: bool = False) -> str:
-    w = reference.wilayah(str(code) if code is not None else None)
-    if not w:
-        return "" if code is None else str(code)
-    name = reference.wilayah_name(w["code"])
-    return f"{w['code']} {name}" if with_code else name
+    return reference.wilayah_label(code, with_code)
 
 
 def satudata_wilayah_options() -> list[dict[str, str]]:
@@ -90,11 +78,7 @@ def satudata_wilayah_source() -> str:
 
 
 def _current_user() -> Optional[str]:
-    try:
-        user = tk.current_user
-        return None if user.is_anonymous else user.name
-    except (RuntimeError, AttributeError):
-        return None
+    return common.current_user_name()
 
 
 def satudata_is_walidata(user: Optional[str] = None) -> bool:
@@ -170,11 +154,6 @@ def satudata_locale_url(locale: str) -> str:
         path = f"/{locale}" + ("" if path == "/" else path)
     query = request.query_string.decode("utf-8", "replace")
     return f"{path}?{query}" if query else path
-
-
-def N_(message: str) -> str:
-    """Marks a message for extraction; translated where it is shown."""
-    return message
 
 
 # The guide pages of the user guide (Panduan Penggunaan), one template per language.

@@ -103,3 +103,40 @@ def choices(field_name: str) -> list[dict[str, Any]]:
 
 def choice_values(field_name: str) -> list[str]:
     return [c["value"] for c in choices(field_name)]
+
+
+# ---------------------------------------------------------------------------
+# Labels in the page's language (template helpers and the search index use them)
+
+def page_language() -> str:
+    import ckan.plugins.toolkit as tk
+    try:
+        return tk.h.lang() or "id"
+    except (RuntimeError, AttributeError):
+        return tk.config.get("ckan.locale_default") or "id"
+
+
+def localised(label: Any) -> str:
+    if isinstance(label, dict):
+        return label.get(page_language()) or label.get("id") or label.get("en") or ""
+    return str(label or "")
+
+
+def wilayah_label(code: Any, with_code: bool = False) -> str:
+    """How the portal names an area code ("Kecamatan Sangatta Utara"), with its code if asked."""
+    w = wilayah(str(code) if code is not None else None)
+    if not w:
+        return "" if code is None else str(code)
+    name = wilayah_name(w["code"])
+    return f"{w['code']} {name}" if with_code else name
+
+
+def choice_label(field_name: str, value: Any) -> str:
+    """The label of a choice of a dataset field in the page's language
+    (``tahunan`` -> "Tahunan" / "Yearly"); the value itself when unknown."""
+    if field_name == "cakupan":
+        return wilayah_label(value)
+    for choice in choices(field_name):
+        if str(choice["value"]) == str(value):
+            return localised(choice["label"])
+    return "" if value is None else str(value)

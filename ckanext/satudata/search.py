@@ -7,13 +7,9 @@ from typing import Any
 
 import ckan.plugins.toolkit as tk
 
-from ckanext.satudata import helpers
+from ckanext.satudata import reference
 from ckanext.satudata.services import stars
-
-
-def N_(message: str) -> str:
-    """Marks a message for extraction; translated where it is shown."""
-    return message
+from ckanext.satudata.common import N_
 
 
 # Facets in the order the dataset page shows them ("Organizations" and "Groups"
@@ -63,7 +59,7 @@ def before_dataset_index(pkg_dict: dict[str, Any]) -> dict[str, Any]:
         pkg_dict.pop(f"extras_{key}", None)
     # The area name goes into the full text, so "Sangatta" finds 64.08.04.
     if pkg_dict.get("cakupan"):
-        pkg_dict["text"] = helpers.satudata_wilayah_label(pkg_dict["cakupan"])
+        pkg_dict["text"] = reference.wilayah_label(pkg_dict["cakupan"])
     # Five stars of open data, from the licence and formats, as a facet.
     pkg_dict["satudata_stars"] = str(stars.dataset_stars(json.loads(pkg_dict["validated_data_dict"]))["stars"])
     return pkg_dict
@@ -73,7 +69,7 @@ def after_dataset_search(search_results: dict[str, Any]) -> dict[str, Any]:
     facets = search_results.get("search_facets") or {}
     for field in _CHOICE_FACETS:
         for item in facets.get(field, {}).get("items", []):
-            item["display_name"] = helpers.satudata_choice_label(field, item["name"])
+            item["display_name"] = reference.choice_label(field, item["name"])
     for item in facets.get("satudata_stars", {}).get("items", []):
         item["display_name"] = stars.facet_label(item["name"])
     return search_results

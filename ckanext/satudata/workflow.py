@@ -34,7 +34,6 @@ records the step in the activity stream.
 """
 from __future__ import annotations
 
-import datetime
 import json
 import logging
 from typing import Any, Optional
@@ -44,7 +43,7 @@ import ckan.model as model
 import ckan.plugins.toolkit as tk
 from ckan.lib import search
 
-from ckanext.satudata import checks
+from ckanext.satudata import checks, common
 from ckanext.satudata.logic import roles
 
 log = logging.getLogger(__name__)
@@ -130,7 +129,7 @@ def available_steps(pkg: model.Package, user: roles.UserRef) -> list[str]:
 
 
 def now() -> str:
-    return datetime.datetime.utcnow().replace(microsecond=0).isoformat()
+    return common.now_iso()
 
 
 def get_package(id_or_name: str) -> model.Package:

@@ -9,7 +9,7 @@ import ckan.plugins.toolkit as tk
 import sqlalchemy as sa
 from ckan.types import Context, DataDict
 
-from ckanext.satudata import dataapi, harvesting, reference, visibility, workflow
+from ckanext.satudata import common, dataapi, harvesting, reference, visibility, workflow
 from ckanext.satudata.logic import interop, roles, services
 
 
@@ -134,7 +134,7 @@ def _review_fq(context: Context, owner_org: str | None) -> str:
     user = context.get("auth_user_obj") or context.get("user")
     parts = []
     if owner_org:
-        org = model.Group.get(owner_org)
+        org = common.instansi(owner_org)
         if org is None:
             raise tk.ValidationError({"owner_org": [tk._("Instansi not found")]})
         parts.append(f'+owner_org:"{org.id}"')

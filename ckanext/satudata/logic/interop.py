@@ -24,7 +24,7 @@ import ckan.model as model
 import ckan.plugins.toolkit as tk
 from ckan.types import Context, DataDict
 
-from ckanext.satudata import visibility
+from ckanext.satudata import common, visibility
 
 
 def _public_context(context: Context) -> Context:
@@ -78,8 +78,8 @@ def _check_instansi(data_dict: DataDict) -> None:
     name = config.get(INSTANSI_KEY) if isinstance(config, dict) else None
     if name is None:
         return
-    org = model.Group.get(str(name))
-    if org is None or not org.is_organization or org.state != "active":
+    org = common.instansi(name)
+    if org is None:
         raise tk.ValidationError({"config": [tk._(
             'Unknown Instansi "{name}" in "instansi": give the name of an Instansi of the '
             'portal, for example dinkes').format(name=name)]})

@@ -8,10 +8,7 @@ from __future__ import annotations
 from typing import Any, Callable
 
 import ckan.plugins.toolkit as tk
-
-
-def N_(message: str) -> str:
-    return message
+from ckanext.satudata.common import N_
 
 
 def _filled(value: Any) -> bool:

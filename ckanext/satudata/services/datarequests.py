@@ -24,7 +24,7 @@ import sqlalchemy as sa
 import ckan.model as model
 import ckan.plugins.toolkit as tk
 
-from ckanext.satudata import visibility
+from ckanext.satudata import common, visibility
 from ckanext.satudata.logic import roles
 from ckanext.satudata.logic.validators import satudata_email
 
@@ -74,8 +74,8 @@ def _validators() -> dict[str, Any]:
     def instansi(value: Any, context: Any) -> Any:
         if value in (None, ""):
             return None
-        group = model.Group.get(str(value))
-        if group is None or not group.is_organization or group.state != "active":
+        group = common.instansi(value)
+        if group is None:
             raise tk.Invalid(tk._("Unknown Instansi"))
         return group.id
 
@@ -156,7 +156,7 @@ def _count_rate() -> None:
 # Create, change, read
 
 def _now() -> datetime.datetime:
-    return datetime.datetime.utcnow().replace(microsecond=0)
+    return common.utcnow()
 
 
 def create(context: dict[str, Any], data_dict: dict[str, Any]) -> DataRequest:
@@ -269,7 +269,7 @@ def search(filters: dict[str, Any], start: int = 0, rows: int = 20) -> tuple[int
         query = query.filter(DataRequest.status == status)
     owner = (filters.get("owner_org") or "").strip()
     if owner:
-        group = model.Group.get(owner)
+        group = common.instansi(owner)
         query = query.filter(DataRequest.owner_org == (group.id if group else owner))
     q = (filters.get("q") or "").strip()
     if q:

@@ -13,15 +13,12 @@ from typing import Any, Callable, Iterable, Optional
 
 import ckan.plugins.toolkit as tk
 
-from ckanext.satudata import helpers as satudata_helpers
 from ckanext.satudata import workflow
 from ckanext.satudata.logic import roles
-from ckanext.satudata import visibility
+from ckanext.satudata import reference, visibility
 from ckanext.satudata.services import completeness, freshness, stars
-
-
-def N_(message: str) -> str:
-    return message
+from ckanext.satudata import common
+from ckanext.satudata.common import N_
 
 
 def _join(values: Iterable[Any]) -> str:
@@ -57,13 +54,13 @@ COLUMNS: list[tuple[str, str, Callable[[dict[str, Any]], Any]]] = [
     ("maintainer", N_("Data maintainer"), lambda d: d.get("maintainer") or ""),
     ("maintainer_email", N_("Maintainer e-mail"), lambda d: d.get("maintainer_email") or ""),
     ("frekuensi", N_("Publication frequency"),
-     lambda d: satudata_helpers.satudata_choice_label("frekuensi", d.get("frekuensi")) if d.get("frekuensi") else ""),
+     lambda d: reference.choice_label("frekuensi", d.get("frekuensi")) if d.get("frekuensi") else ""),
     ("level_penyajian", N_("Presentation level"),
-     lambda d: satudata_helpers.satudata_choice_label("level_penyajian", d.get("level_penyajian"))
+     lambda d: reference.choice_label("level_penyajian", d.get("level_penyajian"))
      if d.get("level_penyajian") else ""),
     ("tahun", N_("Year"), lambda d: d.get("tahun") or ""),
     ("cakupan", N_("Coverage area"),
-     lambda d: satudata_helpers.satudata_wilayah_label(d.get("cakupan"), with_code=True) if d.get("cakupan") else ""),
+     lambda d: reference.wilayah_label(d.get("cakupan"), with_code=True) if d.get("cakupan") else ""),
     ("rujukan", N_("References"), lambda d: _join(d.get("rujukan") or [])),
     ("jenis_publikasi", N_("Publication type"), lambda d: tk._("Private") if d.get("private") else tk._("Public")),
     ("prioritas", N_("Priority data"), lambda d: _yes_no(d.get("prioritas"))),
@@ -119,8 +116,7 @@ def _quote(value: str) -> str:
 
 def _owner_name(value: str) -> str:
     """Instansi filters accept an id or a name; Solr indexes the name."""
-    from ckan import model
-    group = model.Group.get(value) if value else None
+    group = common.instansi(value)
     return group.name if group else value
 
 

@@ -5,7 +5,9 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import Any, Optional
 
-from ckanext.satudata import visibility
+import ckan.plugins.toolkit as tk
+
+from ckanext.satudata import common, visibility
 from ckanext.satudata.services import completeness, freshness, stars
 
 
@@ -34,9 +36,10 @@ def report(user: Any, owner_org: Optional[str] = None) -> dict[str, Any]:
     completeness; Instansi ranked by average completeness."""
     fq = ""
     if owner_org:
-        from ckan import model
-        group = model.Group.get(owner_org)
-        fq = '+organization:"{}"'.format(group.name if group else owner_org)
+        group = common.instansi(owner_org)
+        if group is None:
+            raise tk.ValidationError({"owner_org": [tk._("Instansi not found")]})
+        fq = f'+organization:"{group.name}"'
     per_org: dict[str, dict[str, Any]] = defaultdict(lambda: {"datasets": 0, "overdue": [], "scores": []})
     titles: dict[str, str] = {}
     for dataset in visibility.iter_datasets(user, fq=fq):

@@ -11,10 +11,7 @@ import ckan.plugins.toolkit as tk
 
 from ckanext.satudata import reference, visibility, workflow
 from ckanext.satudata.services import datarequests, quality, statistics
-
-
-def N_(message: str) -> str:
-    return message
+from ckanext.satudata.common import N_
 
 
 def _parse(value: Any) -> Optional[datetime.datetime]:

@@ -18,6 +18,7 @@ from urllib.parse import urlparse
 
 import ckan.model as model
 import ckan.plugins.toolkit as tk
+from ckanext.satudata.common import N_
 
 # Upper-case format names (and file extensions) by the star they reach with an
 # open licence. Anything not listed (PDF, DOCX, images, ZIP, HTML ...) is one star.
@@ -39,10 +40,6 @@ _MEDIA_TYPES = {
 }
 
 _EXTENSIONS = {"jsonld": "JSON-LD", "ttl": "TTL", "nt": "NT", "n3": "N3", "rdf": "RDF", "owl": "OWL"}
-
-
-def N_(message: str) -> str:
-    return message
 
 
 REASONS = {

@@ -2,7 +2,7 @@
 the portal's tables, with examples filled in for a real table of the portal.
 
 The examples live here as data, so the page shows them and the tests run the
-very same commands against a running portal (tests/test_dataapi_guide.py).
+very same commands against a running portal (tests/e2e/test_dataapi_guide.py).
 """
 from __future__ import annotations
 
@@ -13,14 +13,10 @@ from typing import Any, Optional
 from flask import Blueprint
 
 import ckan.plugins.toolkit as tk
+from ckanext.satudata.common import N_
 from ckan.common import current_user, request
 
 satudata_dataapi = Blueprint("satudata_dataapi", __name__)
-
-
-def N_(message: str) -> str:
-    """Marks a message for extraction; translated where it is shown."""
-    return message
 
 
 # Each example: a title and an explanation (translated on the page), a curl

@@ -12,6 +12,7 @@ import ckan.plugins.toolkit as tk
 from ckan.common import current_user, request
 from ckan.lib.pagination import Page
 
+from ckanext.satudata import common
 from ckanext.satudata.services import charts, datarequests, inventory, statistics, usage
 
 satudata_services = Blueprint("satudata_services", __name__)
@@ -23,8 +24,7 @@ REQUEST_FIELDS = ("name", "email", "title", "description", "purpose", "owner_org
 
 
 def _context() -> dict[str, Any]:
-    return {"user": current_user.name if current_user.is_authenticated else "",
-            "auth_user_obj": current_user if current_user.is_authenticated else None}
+    return common.request_context()
 
 
 def _page_number() -> int:

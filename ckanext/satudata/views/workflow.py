@@ -17,6 +17,8 @@ from ckan.lib.pagination import Page
 
 from ckanext.satudata import api_guide, workflow
 from ckanext.satudata.helpers import PAGES
+from ckanext.satudata import common
+from ckanext.satudata.common import N_
 
 satudata = Blueprint("satudata", __name__)
 
@@ -25,11 +27,6 @@ satudata.add_url_rule("/api-docs", "api_docs", api_guide.page)
 satudata.add_url_rule("/panduan-api", "panduan_api", api_guide.redirect)
 
 PER_PAGE = 20
-
-
-def N_(message: str) -> str:
-    """Marks a message for extraction; translated where it is shown."""
-    return message
 
 
 _STEPS = {
@@ -41,8 +38,7 @@ _STEPS = {
 
 
 def _context() -> dict[str, Any]:
-    return {"user": current_user.name if current_user.is_authenticated else "",
-            "auth_user_obj": current_user if current_user.is_authenticated else None}
+    return common.request_context()
 
 
 def _guide_page(page: str):

@@ -27,7 +27,7 @@ import requests
 # The same ckan command and quiet logging as every other server the tests start.
 from ckanext.satudata.tests.live import CKAN as _CKAN, _LOGGING
 
-ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", "..", "..", ".."))
+ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", "..", "..", "..", ".."))
 LIVE_DIR = os.path.join(ROOT, ".data", "live")
 PORTAL_PORT = int(os.environ.get("SATUDATA_TEST_PORTAL_PORT", "5050"))
 PEER_PORT = int(os.environ.get("SATUDATA_TEST_PEER_PORT", "5051"))

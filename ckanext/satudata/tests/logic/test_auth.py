@@ -48,13 +48,46 @@ def test_a_produsen_cannot_delete_published_data(portal, make_dataset, api):
     assert _shown(dataset["id"])["state"] == "deleted"
 
 
-def test_the_delete_form_refuses_a_produsen_with_the_message(portal, make_dataset, browser):
+def test_the_edit_form_keeps_verified_data_private_for_a_produsen(portal, make_dataset, browser):
+    """The form asks the same auth function: the choice is fixed, with the reason;
+    a forged post that makes it public is refused and changes nothing."""
+    dataset = make_dataset("approved", private=True)
+    editor = browser().login(portal.editor)
+    page = editor.page(f"/id/dataset/edit/{dataset['name']}")
+    select = page.find("select", attrs={"name": "private"})
+    assert select.has_attr("disabled")
+    assert "hanya Walidata" in page.find(id="satudata-private-locked").get_text()
+    # Saving the form keeps it private and saves the other edits.
+    editor.submit(f"/id/dataset/edit/{dataset['name']}", {"notes": "Catatan yang diperbaiki"},
+                  form=lambda f: f.get("id") == "dataset-edit")
+    shown = _shown(dataset["id"])
+    assert shown["private"] is True and shown["notes"] == "Catatan yang diperbaiki"
+    # A forged post asking for public is refused.
+    forged = editor.submit(f"/id/dataset/edit/{dataset['name']}", {"private": "False"},
+                           form=lambda f: f.get("id") == "dataset-edit")
+    assert forged.status_code == 403
+    assert _shown(dataset["id"])["private"] is True
+    # The Walidata has the choice.
+    walidata = browser().login(portal.walidata).page(f"/id/dataset/edit/{dataset['name']}")
+    assert not walidata.find("select", attrs={"name": "private"}).has_attr("disabled")
+
+
+def test_the_delete_page_refuses_a_produsen_and_keeps_the_dataset(portal, make_dataset, browser):
     dataset = make_dataset("approved")
-    person = browser().login(portal.admin)
-    response = person.app.post(f"/id/dataset/delete/{dataset['name']}", data={"_ckan_csrf": ""},
-                               follow_redirects=True)
+    admin = browser().login(portal.admin)
+    page = admin.page(f"/id/dataset/delete/{dataset['name']}")
+    assert "hanya Walidata" in page.select_one(".satudata-delete-refused").get_text()
+    assert not page.find(id="confirm-dataset-delete-form")
+    # A post made by hand (with a valid CSRF token) is refused by the auth function.
+    token = admin.page(f"/id/dataset/edit/{dataset['name']}").find(
+        "input", attrs={"name": tk.config.get("WTF_CSRF_FIELD_NAME", "_csrf_token")})
+    forged = admin.app.post(f"/id/dataset/delete/{dataset['name']}",
+                            data={"delete": "", token["name"]: token["value"]})
+    assert forged.status_code == 403
     assert _shown(dataset["id"])["state"] == "active"
-    assert response.status_code in (400, 403)
+    # The Walidata is asked to confirm.
+    walidata = browser().login(portal.walidata).page(f"/id/dataset/delete/{dataset['name']}")
+    assert walidata.find(id="confirm-dataset-delete-form")
 
 
 @pytest.mark.parametrize("action,data", [

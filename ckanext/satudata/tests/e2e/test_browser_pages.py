@@ -19,7 +19,7 @@ from babel.messages.pofile import read_po
 
 from ckanext.satudata.tests.conftest import chromium_login, screenshot
 
-I18N = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", "..", "..", "i18n"))
+I18N = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", "..", "..", "..", "i18n"))
 DATASET = "jumlah-penduduk-per-kecamatan-2024"
 
 # page name -> (path, Indonesian texts, English texts)

@@ -13,8 +13,8 @@ from ckan.tests import helpers
 
 from ckanext.satudata import harvesting
 from ckanext.satudata.tests.conftest import ctx
-from ckanext.satudata.tests.interop import servers
-from ckanext.satudata.tests.interop.conftest import FREQUENCY
+from ckanext.satudata.tests.e2e.interop import servers
+from ckanext.satudata.tests.e2e.interop.conftest import FREQUENCY
 
 
 def _create_source(api, walidata, url: str, source_type: str, instansi: str) -> dict:

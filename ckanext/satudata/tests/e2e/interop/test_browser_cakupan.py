@@ -7,7 +7,7 @@ import os
 import pytest
 
 from ckanext.satudata.tests.conftest import PASSWORD
-from ckanext.satudata.tests.interop import servers
+from ckanext.satudata.tests.e2e.interop import servers
 
 ARTIFACTS = os.path.join(servers.ROOT, "test-artifacts")
 

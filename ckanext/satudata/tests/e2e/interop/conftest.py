@@ -8,7 +8,7 @@ from types import SimpleNamespace
 import ckanapi
 import pytest
 
-from ckanext.satudata.tests.interop import servers
+from ckanext.satudata.tests.e2e.interop import servers
 
 PEER_PASSWORD = "Nasional#Uji2026"
 FREQUENCY = "http://publications.europa.eu/resource/authority/frequency/"

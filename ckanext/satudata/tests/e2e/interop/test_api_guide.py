@@ -13,7 +13,7 @@ import requests
 from bs4 import BeautifulSoup
 from ckan.tests import helpers
 
-from ckanext.satudata.tests.interop import servers
+from ckanext.satudata.tests.e2e.interop import servers
 
 
 def _blocks(html: str) -> list[tuple[str, str, str]]:

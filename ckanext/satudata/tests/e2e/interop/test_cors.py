@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 import requests
 
-from ckanext.satudata.tests.interop import servers
+from ckanext.satudata.tests.e2e.interop import servers
 
 OTHER_SITE = "https://satudata.kaltimprov.go.id"
 
