@@ -66,24 +66,12 @@ def one_line(text: str) -> str:
     return " ".join(str(text).split())
 
 
-def _users_of_org(org_name: str) -> list[model.User]:
-    q = (model.Session.query(model.User)
-         .join(model.Member, model.Member.table_id == model.User.id)
-         .join(model.Group, model.Group.id == model.Member.group_id)
-         .filter(model.Member.table_name == "user", model.Member.state == "active",
-                 model.Member.capacity.in_(roles.PRODUCER_CAPACITIES),
-                 model.Group.name == org_name, model.User.state == "active"))
-    return q.all()
-
-
 def walidata_users() -> list[model.User]:
-    sysadmins = model.Session.query(model.User).filter(
-        model.User.sysadmin.is_(True), model.User.state == "active").all()
-    return sysadmins + _users_of_org(tk.config.get("ckanext.satudata.walidata_org"))
+    return roles.walidata_users()
 
 
 def pembina_users() -> list[model.User]:
-    return _users_of_org(tk.config.get("ckanext.satudata.pembina_org"))
+    return roles.pembina_users()
 
 
 def _addresses(users: Iterable[model.User], extra: Iterable[tuple[str, str]] = ()) -> list[tuple[str, str]]:

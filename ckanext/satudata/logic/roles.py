@@ -26,19 +26,29 @@ def _user(user: UserRef) -> Optional[model.User]:
     return model.User.get(user) if isinstance(user, str) else None
 
 
-def _capacity_in(user: model.User, org_name: str) -> Optional[str]:
-    row = (
-        model.Session.query(model.Member.capacity)
+def memberships(user_id: str, capacities: Optional[tuple[str, ...]] = None, org_name: Optional[str] = None):
+    """The one membership query: (Instansi id, capacity) of a user's active
+    memberships of active Instansi, optionally in these capacities or of one
+    Instansi by name."""
+    q = (
+        model.Session.query(model.Member.group_id, model.Member.capacity)
         .join(model.Group, model.Group.id == model.Member.group_id)
         .filter(model.Member.table_name == "user")
-        .filter(model.Member.table_id == user.id)
+        .filter(model.Member.table_id == user_id)
         .filter(model.Member.state == "active")
-        .filter(model.Group.name == org_name)
         .filter(model.Group.is_organization.is_(True))
         .filter(model.Group.state == "active")
-        .first()
     )
-    return row[0] if row else None
+    if capacities:
+        q = q.filter(model.Member.capacity.in_(capacities))
+    if org_name:
+        q = q.filter(model.Group.name == org_name)
+    return q
+
+
+def _capacity_in(user: model.User, org_name: str) -> Optional[str]:
+    row = memberships(user.id, org_name=org_name).first()
+    return row[1] if row else None
 
 
 def is_walidata(user: UserRef) -> bool:
@@ -62,36 +72,13 @@ def is_pembina(user: UserRef) -> bool:
 def producer_org_ids(user: UserRef) -> list[str]:
     """Ids of the Instansi in which the user is a Produsen Data (admin or editor)."""
     u = _user(user)
-    if u is None:
-        return []
-    rows = (
-        model.Session.query(model.Member.group_id)
-        .join(model.Group, model.Group.id == model.Member.group_id)
-        .filter(model.Member.table_name == "user")
-        .filter(model.Member.table_id == u.id)
-        .filter(model.Member.state == "active")
-        .filter(model.Member.capacity.in_(PRODUCER_CAPACITIES))
-        .filter(model.Group.is_organization.is_(True))
-        .filter(model.Group.state == "active")
-    )
-    return [r[0] for r in rows]
+    return [r[0] for r in memberships(u.id, PRODUCER_CAPACITIES)] if u is not None else []
 
 
 def member_org_ids(user: UserRef) -> list[str]:
     """Ids of every Instansi the user belongs to, in any role."""
     u = _user(user)
-    if u is None:
-        return []
-    rows = (
-        model.Session.query(model.Member.group_id)
-        .join(model.Group, model.Group.id == model.Member.group_id)
-        .filter(model.Member.table_name == "user")
-        .filter(model.Member.table_id == u.id)
-        .filter(model.Member.state == "active")
-        .filter(model.Group.is_organization.is_(True))
-        .filter(model.Group.state == "active")
-    )
-    return [r[0] for r in rows]
+    return [r[0] for r in memberships(u.id)] if u is not None else []
 
 
 def is_producer_of(user: UserRef, org_id: Optional[str]) -> bool:
@@ -100,3 +87,25 @@ def is_producer_of(user: UserRef, org_id: Optional[str]) -> bool:
         return False
     return authz.has_user_permission_for_group_or_org(org_id, u.name, "create_dataset") and \
         org_id in producer_org_ids(u)
+
+
+def _producers_of(org_name: Optional[str]) -> list[model.User]:
+    """The active admins and editors of the Instansi named ``org_name``."""
+    return (model.Session.query(model.User)
+            .join(model.Member, model.Member.table_id == model.User.id)
+            .join(model.Group, model.Group.id == model.Member.group_id)
+            .filter(model.Member.table_name == "user", model.Member.state == "active",
+                    model.Member.capacity.in_(PRODUCER_CAPACITIES),
+                    model.Group.name == org_name, model.User.state == "active")
+            .all())
+
+
+def walidata_users() -> list[model.User]:
+    """Everyone who acts as the Walidata: sysadmins and the Walidata Instansi's Produsen."""
+    sysadmins = model.Session.query(model.User).filter(
+        model.User.sysadmin.is_(True), model.User.state == "active").all()
+    return sysadmins + _producers_of(tk.config.get("ckanext.satudata.walidata_org"))
+
+
+def pembina_users() -> list[model.User]:
+    return _producers_of(tk.config.get("ckanext.satudata.pembina_org"))
