@@ -9,7 +9,7 @@ import ckan.plugins.toolkit as tk
 import sqlalchemy as sa
 from ckan.types import Context, DataDict
 
-from ckanext.satudata import common, dataapi, harvesting, reference, visibility, workflow
+from ckanext.satudata import common, dataapi, harvesting, reference, security, visibility, workflow
 from ckanext.satudata.logic import interop, roles, services
 
 
@@ -261,6 +261,7 @@ def package_create(next_action, context: Context, data_dict: DataDict):
     """Core's package_create; a Produsen may also save an incomplete draft
     (``state: draft``), which core keeps for package admins only."""
     context["satudata_state"] = data_dict.get("state") or "active"
+    security.settle_mimetypes(data_dict)
     if data_dict.get("state") == "draft":
         context["allow_state_change"] = True
     harvesting.before_write(context, data_dict)
@@ -273,6 +274,7 @@ def package_update(next_action, context: Context, data_dict: DataDict):
     lenient and a dataset leaving the draft state must be complete."""
     pkg = model.Package.get(data_dict.get("id") or data_dict.get("name") or "")
     context["satudata_state"] = data_dict.get("state") or (pkg.state if pkg else "active")
+    security.settle_mimetypes(data_dict)
     harvesting.before_write(context, data_dict)
     if not context.get("ignore_auth") and roles.is_walidata(context.get("auth_user_obj") or context.get("user")):
         # The Walidata may edit any dataset (auth package_update) and file it under

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from ckanext.satudata import security
 from ckanext.satudata.services import stars, usage
 
 
@@ -16,4 +17,5 @@ def after_dataset_show(context: dict[str, Any], pkg_dict: dict[str, Any]) -> Non
 def make_middleware(app: Any) -> Any:
     if hasattr(app, "after_request"):
         app.after_request(usage.record_download)
+        app.after_request(security.secure_response)
     return app

@@ -1,0 +1,72 @@
+"""Stored XSS through uploads (hardening finding 1): whatever a Produsen uploads
+or claims about it, the download never runs as a page of the portal; and every
+answer carries the portal's security headers."""
+from __future__ import annotations
+
+import pytest
+
+from ckan.tests import helpers
+
+from ckanext.satudata.tests.conftest import ctx, upload
+
+SCRIPT = "<html><body><script>fetch('/api/3/action/satudata_dataset_approve')</script></body></html>"
+
+
+def _download(app, api, user, dataset, resource):
+    return app.get(f"/dataset/{dataset['id']}/resource/{resource['id']}/download", headers=api.headers(user))
+
+
+def _assert_inert(response):
+    assert response.status_code == 200
+    assert response.headers["Content-Disposition"].startswith("attachment")
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert response.headers["Content-Security-Policy"].startswith("sandbox")
+    content_type = response.headers["Content-Type"].split(";")[0]
+    assert content_type not in ("text/html", "application/xhtml+xml", "image/svg+xml", "application/xml",
+                                "text/xml")
+
+
+def test_a_client_set_html_mimetype_is_ignored_and_the_file_is_inert(portal, make_dataset, api, app):
+    dataset = make_dataset("pending")
+    resource = helpers.call_action("resource_create", ctx(portal.editor), package_id=dataset["id"],
+                                   name="Laporan", format="CSV", mimetype="text/html",
+                                   upload=upload(SCRIPT, "laporan.csv"))
+    assert resource["mimetype"] == "text/csv"
+    response = _download(app, api, portal.walidata, dataset, resource)
+    _assert_inert(response)
+
+
+@pytest.mark.parametrize("how", ["resource_patch", "package_update"])
+def test_the_mimetype_cannot_be_changed_afterwards(portal, make_dataset, api, app, how):
+    dataset = make_dataset("pending")
+    resource = dataset["resources"][0]
+    if how == "resource_patch":
+        api.ok("resource_patch", portal.editor, id=resource["id"], mimetype="image/svg+xml")
+    else:
+        shown = helpers.call_action("package_show", {"ignore_auth": True}, id=dataset["id"])
+        shown["resources"][0]["mimetype"] = "text/html"
+        helpers.call_action("package_update", ctx(portal.editor), **shown)
+    stored = helpers.call_action("resource_show", {"ignore_auth": True}, id=resource["id"])
+    assert stored["mimetype"] == "text/csv"
+    _assert_inert(_download(app, api, portal.walidata, dataset, stored))
+
+
+@pytest.mark.parametrize("name, body", [
+    ("data.xml", '<?xml version="1.0"?><html xmlns="http://www.w3.org/1999/xhtml"><script>alert(1)</script></html>'),
+    ("gambar.png", '<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>'),
+])
+def test_active_content_is_never_served_as_a_page(portal, make_dataset, api, app, name, body):
+    dataset = make_dataset("pending")
+    resource = helpers.call_action("resource_create", ctx(portal.editor), package_id=dataset["id"],
+                                   name="Berkas", upload=upload(body, name))
+    helpers.call_action("resource_patch", ctx(portal.editor), id=resource["id"], mimetype="image/svg+xml")
+    _assert_inert(_download(app, api, portal.walidata, dataset, resource))
+
+
+@pytest.mark.parametrize("url", ["/", "/dataset", "/api/3/action/status_show", "/user/login"])
+def test_every_answer_carries_the_security_headers(app, url):
+    response = app.get(url)
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert response.headers["Referrer-Policy"] == "strict-origin-when-cross-origin"
+    assert response.headers["X-Frame-Options"] == "SAMEORIGIN"
+    assert "frame-ancestors 'self'" in response.headers["Content-Security-Policy"]
