@@ -227,6 +227,27 @@ def s_inventory_csv(api, app, datasets, user):
     return _states_named(datasets, [cell.rsplit("/", 1)[-1] for row in rows[1:] for cell in row])
 
 
+def s_inventory_xlsx(api, app, datasets, user):
+    import openpyxl
+    r = app.get("/inventaris.xlsx", headers=api.headers(user))
+    sheet = openpyxl.load_workbook(io.BytesIO(r.data), read_only=True).active
+    return _states_named(datasets, [row[0] for row in sheet.iter_rows(min_row=2, values_only=True)])
+
+
+def s_review_queue(api, app, datasets, user):
+    r = _call(api, "satudata_review_list", user, status="all", rows=100)
+    return None if r is None else _states_named(datasets, [d["name"] for d in r["results"]])
+
+
+def s_statistics_count(api, app, datasets, user):
+    return _call(api, "satudata_statistics", user)["totals"]["datasets"]
+
+
+def s_spbe_counts(api, app, datasets, user):
+    r = _call(api, "satudata_spbe_evidence", user)
+    return None if r is None else (r["figures"]["datasets_public"], r["figures"]["datasets_total"])
+
+
 # Surfaces everyone sees as the rule says.
 SURFACES = {
     "package_show": s_show,
@@ -239,6 +260,7 @@ SURFACES = {
     "dataset RDF": s_dataset_rdf,
     "inventory": s_inventory,
     "inventory CSV": s_inventory_csv,
+    "inventory XLSX": s_inventory_xlsx,
     "member_list Instansi": s_member_list_instansi,
     "member_list Tematik": s_member_list_tematik,
 }
@@ -293,6 +315,36 @@ def test_visibility_matrix(portal, world, api, app):
                 wrong.append(f"{role} × {name}: counts {got}, should count {len(want)}")
     assert not wrong, "\n".join(wrong)
     assert cells > 1000, cells
+
+
+# The review queue is a work list: the Walidata's is everything they may see, a
+# Produsen's their own Instansi's, the Pembina's what waits for them; who has no
+# part in the workflow may not open it (None).
+def expected_queue(role: str) -> set[str] | None:
+    if role in ("walidata", "sysadmin", "editor"):
+        return set(LISTED)
+    if role == "pembina":
+        return {"pembina_review"}
+    if role == "other_editor":
+        return set()
+    return None
+
+
+def test_work_lists_and_figures_follow_the_rule(portal, world, api, app):
+    wrong = []
+    for role in ROLES:
+        user = _user(portal, role)
+        queue = s_review_queue(api, app, world, user)
+        if queue != expected_queue(role):
+            wrong.append(f"{role} × review queue: {queue}, should be {expected_queue(role)}")
+        # Public figures count public data only, whoever asks.
+        if s_statistics_count(api, app, world, user) != 1:
+            wrong.append(f"{role} × statistics: counts more than the one public dataset")
+        spbe = s_spbe_counts(api, app, world, user)
+        want = (1, len(LISTED)) if role in ("walidata", "sysadmin") else None
+        if spbe != want:
+            wrong.append(f"{role} × SPBE figures: {spbe}, should be {want}")
+    assert not wrong, "\n".join(wrong)
 
 
 def test_a_dataset_deleted_after_approval_leaves_every_public_history(portal, make_dataset, api):
