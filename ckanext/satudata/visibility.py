@@ -12,7 +12,7 @@ and read through the functions below:
 - ``search``: every list and count of datasets (pages, inventory, review queue,
   statistics, SPBE, DCAT, sitemap) is a ``package_search`` *as the person who
   asks*, with private and draft datasets included, so the labels alone decide;
-- ``can_see``: one dataset (member lists, e-mails, links to datasets);
+- ``seer``: one dataset at a time (member lists), the person's labels read once;
 - ``public_clause``: the same ``is_public`` as an SQL condition, for the core
   actions that read the database directly (``package_list``, ``resource_search``,
   user dataset counts); ``tests/logic/test_visibility.py`` checks both agree;
@@ -21,7 +21,7 @@ and read through the functions below:
 """
 from __future__ import annotations
 
-from typing import Any, Iterator, Optional
+from typing import Any, Callable, Iterator, Optional
 
 import ckan.authz as authz
 import ckan.plugins.toolkit as tk
@@ -108,16 +108,20 @@ def user_labels(user: Any) -> Optional[set[str]]:
     return set(get_permission_labels().get_user_dataset_labels(obj))
 
 
-def can_see(user: Any, pkg: Optional[model.Package]) -> bool:
-    """May ``user`` see dataset ``pkg`` (a deleted dataset only sysadmins)?"""
-    if pkg is None:
-        return False
+def seer(user: Any) -> Callable[[Optional[model.Package]], bool]:
+    """``sees(pkg)``: may ``user`` see dataset ``pkg`` (a deleted dataset only
+    sysadmins)? The user's labels are read once, for checking many datasets."""
     labels = user_labels(user)
-    if labels is None:
-        return True
-    if pkg.state == "deleted":
-        return False
-    return bool(labels & set(get_permission_labels().get_dataset_labels(pkg)))
+    plugin = get_permission_labels()
+
+    def sees(pkg: Optional[model.Package]) -> bool:
+        if pkg is None:
+            return False
+        if labels is None:
+            return True
+        return pkg.state != "deleted" and bool(labels & set(plugin.get_dataset_labels(pkg)))
+    return sees
+
 
 
 # ---------------------------------------------------------------------------

@@ -290,10 +290,6 @@ def package_update(next_action, context: Context, data_dict: DataDict):
 # builds these from the database, where a dataset awaiting verification looks
 # like any other active, public one.
 
-def _asker(context: Context) -> Any:
-    return visibility.user_of(context)
-
-
 @tk.side_effect_free
 @tk.chained_action
 def package_list(next_action, context: Context, data_dict: DataDict) -> list[str]:
@@ -342,7 +338,7 @@ def tag_list(next_action, context: Context, data_dict: DataDict):
     result = next_action(context, data_dict)
     if not _free_tags(data_dict):
         return result
-    seen = visibility.visible_tags(_asker(context))
+    seen = visibility.visible_tags(visibility.user_of(context))
     return [t for t in result if (t["name"] if isinstance(t, dict) else t) in seen]
 
 
@@ -354,7 +350,7 @@ def tag_search(next_action, context: Context, data_dict: DataDict):
         return next_action(context, data_dict)
     limit, offset = _whole(data_dict, "limit"), _whole(data_dict, "offset") or 0
     result = next_action(context, dict(data_dict, limit=None, offset=None))
-    seen = visibility.visible_tags(_asker(context))
+    seen = visibility.visible_tags(visibility.user_of(context))
     tags = [t for t in result["results"] if t["name"] in seen]
     return {"count": len(tags), "results": tags[offset:offset + limit if limit else None]}
 
@@ -367,7 +363,7 @@ def tag_autocomplete(next_action, context: Context, data_dict: DataDict):
         return next_action(context, data_dict)
     limit = _whole(data_dict, "limit") or 10
     names = next_action(context, dict(data_dict, limit=None))
-    seen = visibility.visible_tags(_asker(context))
+    seen = visibility.visible_tags(visibility.user_of(context))
     return [n for n in names if n in seen][:limit]
 
 
@@ -376,9 +372,8 @@ def tag_autocomplete(next_action, context: Context, data_dict: DataDict):
 def member_list(next_action, context: Context, data_dict: DataDict):
     """Core's ``member_list``; datasets only those the caller may see."""
     members = next_action(context, data_dict)
-    user = _asker(context)
-    return [m for m in members
-            if m[1] != "package" or visibility.can_see(user, model.Package.get(m[0]))]
+    sees = visibility.seer(visibility.user_of(context))
+    return [m for m in members if m[1] != "package" or sees(model.Package.get(m[0]))]
 
 
 @tk.side_effect_free
@@ -387,7 +382,7 @@ def organization_list_for_user(next_action, context: Context, data_dict: DataDic
     """Core's ``organization_list_for_user``; ``package_count`` counts the datasets
     the caller may see."""
     if tk.asbool(data_dict.get("include_dataset_count")):
-        context["dataset_counts"] = visibility.group_counts(_asker(context))
+        context["dataset_counts"] = visibility.group_counts(visibility.user_of(context))
     return next_action(context, data_dict)
 
 
@@ -412,7 +407,7 @@ def _created_counts(users: list[dict[str, Any]], context: Context) -> None:
     if not ids:
         return
     _total, facets = visibility.facet_counts(
-        _asker(context), ["creator_user_id"],
+        visibility.user_of(context), ["creator_user_id"],
         fq="+creator_user_id:({})".format(" OR ".join(f'"{i}"' for i in ids)))
     counts = facets["creator_user_id"]
     for user in users:
@@ -443,7 +438,7 @@ def user_list(next_action, context: Context, data_dict: DataDict):
 
 def _count_as_seen(context: Context, result: dict[str, Any], fq: str) -> dict[str, Any]:
     if isinstance(result, dict) and "package_count" in result:
-        result["package_count"] = visibility.search(_asker(context), fq=fq, rows=0, facet="false")["count"]
+        result["package_count"] = visibility.search(visibility.user_of(context), fq=fq, rows=0, facet="false")["count"]
     return result
 
 

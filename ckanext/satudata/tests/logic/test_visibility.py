@@ -155,11 +155,6 @@ def s_member_list_tematik(api, app, datasets, user):
                                                          object_type="package")])
 
 
-def _count_as_states(datasets, count):
-    """A count cannot name states: it is checked against the expected number."""
-    return count
-
-
 def s_org_count(api, app, datasets, user):
     orgs = _call(api, "organization_list", user, all_fields=True)
     return sum(o["package_count"] for o in orgs if o["name"] == "dinkes")
