@@ -151,9 +151,9 @@ def _format_of(resource: dict[str, Any]) -> str:
     return os.path.splitext(urlparse(resource.get("url") or "").path)[1].lstrip(".").lower()
 
 
-def _resources(pkg: model.Package) -> list[dict[str, Any]]:
-    dataset = tk.get_action("package_show")({"ignore_auth": True, "use_cache": False}, {"id": pkg.id})
-    resources = dataset.get("resources") or []
+def _resources(resources: list[dict[str, Any]], paths: dict[str, str] | None) -> list[dict[str, Any]]:
+    """``paths``: where the files of a proposed version are (``revisions.py``);
+    None for the stored dataset."""
     if not resources:
         return [_result("resources", False, tk._("The dataset has no file or link yet: add at least one"))]
     results = []
@@ -161,7 +161,7 @@ def _resources(pkg: model.Package) -> list[dict[str, Any]]:
         name = resource.get("name") or resource.get("url") or resource["id"]
         problems: list[str] = []
         if resource.get("url_type") == "upload":
-            path = get_resource_uploader(resource).get_path(resource["id"])
+            path = (paths or {}).get(resource["id"]) or get_resource_uploader(resource).get_path(resource["id"])
             if not os.path.isfile(path):
                 problems.append(tk._("the uploaded file is missing from the file store"))
             else:
@@ -172,7 +172,8 @@ def _resources(pkg: model.Package) -> list[dict[str, Any]]:
                     problems.extend(_xlsx_problems(path))
         else:
             # The stored address: package_show adds "http://" to one without a scheme.
-            url = (model.Resource.get(resource["id"]).url or "").strip()
+            stored = model.Resource.get(resource["id"]) if paths is None else None
+            url = ((stored.url if stored is not None else resource.get("url")) or "").strip()
             parts = urlparse(url)
             if parts.scheme not in ("http", "https") or not parts.netloc or " " in url:
                 problems.append(tk._("the link is not a full http or https address"))
@@ -185,8 +186,15 @@ def _resources(pkg: model.Package) -> list[dict[str, Any]]:
     return results
 
 
-def run(context: dict[str, Any], pkg: model.Package) -> list[dict[str, Any]]:
-    return _metadata(context, pkg) + _resources(pkg)
+def run(context: dict[str, Any], pkg: model.Package, dataset: dict[str, Any] | None = None,
+        paths: dict[str, str] | None = None) -> list[dict[str, Any]]:
+    """The checks of the stored dataset, or of a proposed version of it
+    (``dataset``, already validated by the schema, with its files at ``paths``)."""
+    if dataset is not None:
+        return ([_result("metadata", True, tk._("The metadata is complete and well formed"))]
+                + _resources(dataset.get("resources") or [], paths or {}))
+    shown = tk.get_action("package_show")({"ignore_auth": True, "use_cache": False}, {"id": pkg.id})
+    return _metadata(context, pkg) + _resources(shown.get("resources") or [], None)
 
 
 def stored(results: list[dict[str, Any]]) -> str:

@@ -31,6 +31,11 @@ __all__ = [
     "satudata_status_label",
     "satudata_status_class",
     "satudata_approval_step",
+    "satudata_versions",
+    "satudata_revisions_enabled",
+    "satudata_field_label",
+    "satudata_revision_change",
+    "satudata_diff_value",
     "satudata_available_steps",
     "satudata_user_display",
     "satudata_check_message",
@@ -118,7 +123,61 @@ def satudata_approval_step(action: str) -> str:
         "reject": tk._("returned it for correction"),
         "acknowledge": tk._("checked the changes made after verification"),
         "import": tk._("imported it from another portal for verification"),
+        "forward-revision": tk._("verified a change and passed it to the Pembina Data"),
+        "apply-revision": tk._("approved a change: the new version is published"),
+        "reject-revision": tk._("returned a change: the published version stays"),
     }.get(action, action)
+
+
+def satudata_versions(pkg_id: str) -> dict[str, Any]:
+    """``satudata_revision_show`` as the current user: ``history`` for everyone
+    who sees the dataset, ``pending`` for who may edit or verify it."""
+    try:
+        return tk.get_action("satudata_revision_show")({"user": _current_user() or ""}, {"id": pkg_id})
+    except (tk.ObjectNotFound, tk.NotAuthorized):
+        return {"history": [], "pending": None}
+
+
+def satudata_revisions_enabled() -> bool:
+    from ckanext.satudata import revisions
+    return revisions.enabled()
+
+
+def satudata_field_label(field_name: str, pkg_type: str = "dataset") -> str:
+    """A dataset field's label as the form shows it (for the changes of a revision)."""
+    own = {"private": tk._("Visibility"), "groups": tk._("Tematik"), "withdraw": tk._("Withdrawal"),
+           "tag_string": tk._("Tags")}
+    schema = tk.h.scheming_get_dataset_schema(pkg_type) or {}
+    for field in schema.get("dataset_fields", []):
+        if field["field_name"] == field_name and field.get("label"):
+            return _text(field["label"])
+    return own.get(field_name, field_name)
+
+
+def satudata_diff_value(field_name: str, value: str) -> str:
+    """A value of a revision's field-by-field comparison as a person reads it."""
+    if value in (None, ""):
+        return "\u2014"
+    if field_name == "private":
+        choices = reference.choices("private")
+        if len(choices) == 2:
+            return _text(choices[1]["label"] if value == "true" else choices[0]["label"])
+    if reference.choices(field_name) or field_name == "cakupan":
+        return ", ".join(reference.choice_label(field_name, v) for v in value.split(", "))
+    return value
+
+
+def satudata_revision_change(item: str, pkg_type: str = "dataset") -> str:
+    """One entry of a version's ``changes``: a field name, ``withdraw``, or
+    ``added:``/``replaced:``/``changed:``/``removed:`` and a file name."""
+    kind, _sep, name = item.partition(":")
+    labels = {"added": tk._("File added: {name}"), "replaced": tk._("File replaced: {name}"),
+              "changed": tk._("File details changed: {name}"), "removed": tk._("File removed: {name}")}
+    if name and kind in labels:
+        return labels[kind].format(name=name)
+    if item == "withdraw":
+        return tk._("Withdrawal of the dataset")
+    return satudata_field_label(item, pkg_type)
 
 
 def satudata_available_steps(pkg_id: str) -> list[str]:

@@ -3,7 +3,7 @@ language.
 
 The approval workflow:
 
-- submitted (or changed after verification in ``review`` mode): every Walidata;
+- submitted, or a change to published data proposed (a revision): every Walidata;
 - approved by the Walidata but priority data: every Pembina Data as well;
 - approved or returned: the submitter and the dataset's Pengelola (maintainer e-mail),
   with the note.
@@ -85,7 +85,8 @@ def _addresses(users: Iterable[model.User], extra: Iterable[tuple[str, str]] = (
     return [(name, email) for email, name in seen.items()]
 
 
-def _message(action: str, dataset: dict[str, Any], actor: str, note: str) -> tuple[str, str]:
+def _message(action: str, dataset: dict[str, Any], actor: str, note: str,
+             revision_status: str = "") -> tuple[str, str]:
     title = dataset.get("title") or dataset["name"]
     org = (dataset.get("organization") or {}).get("title", "")
     url = tk.url_for("dataset.read", id=dataset["name"], _external=True)
@@ -94,7 +95,8 @@ def _message(action: str, dataset: dict[str, Any], actor: str, note: str) -> tup
     if action in ("submit", "resubmit"):
         subject = tk._("Dataset awaiting verification: {title}").format(title=title)
         intro = (tk._("{actor} submitted the dataset below for verification.") if action == "submit"
-                 else tk._("{actor} changed the verified dataset below; it waits for verification again."))
+                 else tk._("{actor} proposed a change to the published dataset below; the change waits "
+                           "for verification and the published version stays online."))
         lines = [intro.format(actor=actor), "", f"{title} ({org})", url, "",
                  tk._("Verification queue: {url}").format(url=queue)]
     elif action == "approve" and status == "pembina_review":
@@ -107,6 +109,19 @@ def _message(action: str, dataset: dict[str, Any], actor: str, note: str) -> tup
         lines = [tk._("{actor} verified the dataset below.").format(actor=actor), "", f"{title} ({org})", url]
         if not dataset.get("private"):
             lines += ["", tk._("It is now published on the portal.")]
+    elif action == "approve-revision" and revision_status == "pembina_review":
+        subject = tk._("Change to priority data awaiting Pembina Data: {title}").format(title=title)
+        lines = [tk._("The Walidata ({actor}) verified a change to the priority dataset below; "
+                      "a Pembina Data must approve it too.").format(actor=actor),
+                 "", f"{title} ({org})", url, "", tk._("Verification queue: {url}").format(url=queue)]
+    elif action == "approve-revision":
+        subject = tk._("Change verified: {title}").format(title=title)
+        lines = [tk._("{actor} verified the change to the dataset below; the new version is published.")
+                 .format(actor=actor), "", f"{title} ({org})", url]
+    elif action == "reject-revision":
+        subject = tk._("Change returned: {title}").format(title=title)
+        lines = [tk._("{actor} returned the change to the dataset below; the published version stays "
+                      "as it was.").format(actor=actor), "", f"{title} ({org})", url]
     elif action == "reject":
         subject = tk._("Dataset returned for correction: {title}").format(title=title)
         lines = [tk._("{actor} returned the dataset below for correction.").format(actor=actor), "",
@@ -119,12 +134,21 @@ def _message(action: str, dataset: dict[str, Any], actor: str, note: str) -> tup
     return f"[{tk.config.get('ckan.site_title')}] {subject}", "\n".join(lines)
 
 
-def recipients(action: str, dataset: dict[str, Any]) -> list[tuple[str, str]]:
+def _last_revision(pkg_id: str) -> Any:
+    from ckanext.satudata.services.model import Revision
+    return (model.Session.query(Revision).filter(Revision.package_id == pkg_id)
+            .order_by(Revision.submitted_at.desc()).first())
+
+
+def recipients(action: str, dataset: dict[str, Any], revision: Any = None) -> list[tuple[str, str]]:
     if action in ("submit", "resubmit"):
         return _addresses(walidata_users())
     if action == "approve" and dataset.get("approval_status") == "pembina_review":
         return _addresses(pembina_users())
-    submitter = model.User.get(dataset.get("approval_submitted_by") or "")
+    if action == "approve-revision" and revision is not None and revision.status == "pembina_review":
+        return _addresses(pembina_users())
+    submitted_by = revision.submitted_by if revision is not None else dataset.get("approval_submitted_by")
+    submitter = model.User.get(submitted_by or "")
     maintainer = [(dataset.get("maintainer") or "", dataset.get("maintainer_email") or "")]
     return _addresses([submitter] if submitter else [], maintainer)
 
@@ -153,10 +177,11 @@ def _send(pkg_id: str, action: str, actor: str, note: str) -> int:
     dataset = tk.get_action("package_show")({"ignore_auth": True, "use_cache": False}, {"id": pkg_id})
     actor_user = model.User.get(actor)
     actor_name = actor_user.display_name if actor_user else actor
-    subject, body = _message(action, dataset, actor_name, note)
+    revision = _last_revision(pkg_id) if action.endswith("-revision") else None
+    subject, body = _message(action, dataset, actor_name, note, revision.status if revision else "")
     subject = one_line(subject)
     sent = 0
-    for name, email in recipients(action, dataset):
+    for name, email in recipients(action, dataset, revision):
         try:
             mailer.mail_recipient(name, email, subject, body)
             sent += 1

@@ -17,6 +17,7 @@ from ckanext.satudata.logic.action import get_actions
 from ckanext.satudata.logic.auth import get_auth_functions
 from ckanext.satudata.services import hooks as services
 from ckanext.satudata.views import get_blueprints
+from ckanext.satudata.views.workflow import flash_revision
 from ckanext.xloader.interfaces import IXloader
 
 
@@ -104,4 +105,4 @@ class SatudataPlugin(p.SingletonPlugin, DefaultTranslation, visibility.SatudataP
 
     # ISignal
     def get_signal_subscriptions(self):
-        return {tk.signals.action_succeeded: [notifications.on_action_succeeded]}
+        return {tk.signals.action_succeeded: [notifications.on_action_succeeded, flash_revision]}

@@ -7,7 +7,7 @@ from typing import Any
 
 import ckan.plugins.toolkit as tk
 
-from ckanext.satudata import reference
+from ckanext.satudata import reference, revisions
 from ckanext.satudata.services import stars
 from ckanext.satudata.common import N_
 
@@ -60,6 +60,11 @@ def before_dataset_index(pkg_dict: dict[str, Any]) -> dict[str, Any]:
     # The area name goes into the full text, so "Sangatta" finds 64.08.04.
     if pkg_dict.get("cakupan"):
         pkg_dict["text"] = reference.wilayah_label(pkg_dict["cakupan"])
+    # A change to published data waiting for the Walidata (revisions.py) puts the
+    # dataset in the verification queue, beside new submissions.
+    waiting = revisions.open_revision(pkg_dict["id"])
+    if waiting is not None:
+        pkg_dict["revision_status"] = waiting.status
     # Five stars of open data, from the licence and formats, as a facet.
     pkg_dict["satudata_stars"] = str(stars.dataset_stars(json.loads(pkg_dict["validated_data_dict"]))["stars"])
     return pkg_dict

@@ -24,8 +24,12 @@ reject          pembina_review                               Pembina Data
 ==============  ===========================================  =========================
 
 Approving an approved dataset again changes nothing (Walidata, Pembina Data).
-Other ways into the workflow: an edit of approved data (``after_edit``) and an
-import from another portal (``import_values``, ``record_import``).
+A Produsen's change to approved data is a revision (``revisions.py``): the
+dataset stays approved and public, and for the steps it is in the revision's
+state (``step_status``), so the same table decides who approves or returns it.
+Other ways into the workflow: an edit of approved data outside revisions
+(``after_edit``) and an import from another portal (``import_values``,
+``record_import``).
 
 The actions in ``logic/action.py`` move a dataset between states through
 ``transition``: one database transaction that writes the approval fields,
@@ -60,6 +64,9 @@ ACTIVITY_TYPE = "satudata approval package"
 # The steps an action took, in its context, for whom e-mails go out once the
 # action succeeded (notifications.py subscribes to CKAN's action_succeeded).
 STEPS_TAKEN = "satudata_steps_taken"
+
+# In the context of the writes that apply an approved revision (revisions.py).
+APPLYING = "satudata_revision_applying"
 
 WORKFLOW_FIELDS = (
     "approval_status", "approval_note", "approval_by", "approval_at",
@@ -101,11 +108,25 @@ _FROM = {
 }
 
 
+def step_status(pkg: model.Package) -> str:
+    """The state the step table reads: a published dataset whose revision waits
+    for verification is, for the steps, in the revision's state (``revisions.py``)."""
+    status = status_of(pkg)
+    if status == APPROVED:
+        from ckanext.satudata.services.model import Revision
+        waiting = (model.Session.query(Revision.status)
+                   .filter(Revision.package_id == pkg.id, Revision.status.in_((PENDING, PEMBINA_REVIEW)))
+                   .first())
+        if waiting:
+            return waiting[0]
+    return status
+
+
 def is_actor(step: str, pkg: model.Package, user: roles.UserRef) -> bool:
     """Is ``user`` the person who takes ``step`` on ``pkg`` in its current state
     (the last column of the table)? The auth functions ask this; the transition
     then says why a step does not fit the state."""
-    status = status_of(pkg)
+    status = step_status(pkg)
     if step == SUBMIT:
         return roles.is_walidata(user) or pkg.owner_org in roles.producer_org_ids(user)
     if status == PEMBINA_REVIEW:
@@ -117,9 +138,12 @@ def is_actor(step: str, pkg: model.Package, user: roles.UserRef) -> bool:
 
 def available_steps(pkg: model.Package, user: roles.UserRef) -> list[str]:
     """The steps ``user`` may take on ``pkg`` now, in the order the buttons show them."""
-    status = status_of(pkg)
+    status = step_status(pkg)
+    revision = status != status_of(pkg)
     steps = []
     for step in STEPS:
+        if revision and step == SUBMIT:
+            continue  # a revision is submitted by the edit itself
         fits = status in _FROM[step] or (step == APPROVE and changed_after(pkg))
         if step == APPROVE and changed_after(pkg) and not roles.is_walidata(user):
             fits = False  # only the Walidata acknowledges changes after verification
@@ -139,7 +163,7 @@ def get_package(id_or_name: str) -> model.Package:
     return pkg
 
 
-def _user(context: dict[str, Any]) -> model.User:
+def acting_user(context: dict[str, Any]) -> model.User:
     user = model.User.get(context.get("user") or "")
     if user is None:
         raise tk.NotAuthorized(tk._("You must be logged in"))
@@ -153,7 +177,7 @@ def _wrong(message: str) -> tk.ValidationError:
 def transition(context: dict[str, Any], pkg: model.Package, action: str, to_status: str,
                note: str = "", extra: Optional[dict[str, str]] = None) -> dict[str, Any]:
     """Move ``pkg`` to ``to_status`` in one transaction and return the dataset."""
-    actor = _user(context)
+    actor = acting_user(context)
     from_status = status_of(pkg)
     values = {"approval_status": to_status, "approval_note": note or ""}
     values.update(extra or {})
@@ -168,7 +192,7 @@ def transition(context: dict[str, Any], pkg: model.Package, action: str, to_stat
         model.Session.flush()
         # Index before commit: if Solr refuses, nothing is committed.
         search.rebuild(pkg.id, defer_commit=False)
-        _record_activity(actor, pkg, action, from_status, to_status, note)
+        record(actor, pkg, action, from_status, to_status, note)
         model.repo.commit()
     except Exception:
         model.Session.rollback()
@@ -179,8 +203,10 @@ def transition(context: dict[str, Any], pkg: model.Package, action: str, to_stat
         {"user": actor.name, "ignore_auth": True, "use_cache": False}, {"id": pkg.id})
 
 
-def _record_activity(actor: model.User, pkg: model.Package, action: str,
-                     from_status: str, to_status: str, note: str) -> None:
+def record(actor: model.User, pkg: model.Package, action: str, from_status: str, to_status: str,
+           note: str, revision: Optional[dict[str, Any]] = None) -> None:
+    """The history line of a step (not committed here); ``revision`` is the
+    summary of the revision it decided, with the changed fields."""
     if "activity" not in tk.config.get("ckan.plugins", []):
         return
     from ckanext.activity.model import Activity
@@ -192,8 +218,8 @@ def _record_activity(actor: model.User, pkg: model.Package, action: str,
     activity = Activity(
         actor.id, pkg.id, ACTIVITY_TYPE,
         {"package": dataset, "actor": actor.name,
-         "satudata_approval": {"action": action, "from": from_status, "to": to_status,
-                               "note": note or ""}},
+         "satudata_approval": dict({"action": action, "from": from_status, "to": to_status,
+                                    "note": note or ""}, **({"revision": revision} if revision else {}))},
         lib_plugins.get_permission_labels().get_dataset_labels(pkg),
     )
     model.Session.add(activity)
@@ -222,11 +248,15 @@ def submit(context: dict[str, Any], pkg: model.Package, note: str = "") -> dict[
 def approve(context: dict[str, Any], pkg: model.Package, note: str = "") -> dict[str, Any]:
     """Who may approve in which state is the auth function's rule
     (``satudata_dataset_approve``); this only moves the state."""
-    user = _user(context)
+    user = acting_user(context)
     status = status_of(pkg)
     prioritas = tk.asbool((pkg.extras or {}).get("prioritas", False))
 
     if status == APPROVED:
+        from ckanext.satudata import revisions
+        waiting = revisions.open_revision(pkg.id)
+        if waiting is not None:
+            return revisions.decide_approve(context, pkg, waiting, note)
         if (pkg.extras or {}).get("approval_changed_after") and roles.is_walidata(user):
             # The Walidata has looked at the changes made after verification.
             return transition(context, pkg, "acknowledge", APPROVED, note, {
@@ -268,10 +298,15 @@ def _checks_failed(pkg: model.Package) -> bool:
 
 
 def reject(context: dict[str, Any], pkg: model.Package, note: str) -> dict[str, Any]:
-    user = _user(context)
+    user = acting_user(context)
     if not (note or "").strip():
         raise tk.ValidationError({"note": [tk._("Write a note that tells the Produsen Data what to correct")]})
     status = status_of(pkg)
+    if status == APPROVED:
+        from ckanext.satudata import revisions
+        waiting = revisions.open_revision(pkg.id)
+        if waiting is not None:
+            return revisions.decide_reject(context, pkg, waiting, note.strip())
     if status not in (PENDING, PEMBINA_REVIEW):
         raise _wrong(tk._("Only a dataset awaiting verification can be returned; this dataset is: {status}")
                      .format(status=status_label(status)))
@@ -280,7 +315,7 @@ def reject(context: dict[str, Any], pkg: model.Package, note: str) -> dict[str, 
 
 
 # ---------------------------------------------------------------------------
-# Edits of approved datasets (setting ckanext.satudata.approval.on_edit)
+# Imports and edits of approved data outside revisions (``revisions.py``)
 
 def import_values(existing: Optional[model.Package], submitter: str, note: str) -> dict[str, str]:
     """The approval fields of a dataset imported from another portal: it waits
@@ -295,8 +330,6 @@ def import_values(existing: Optional[model.Package], submitter: str, note: str) 
     if status in (DRAFT, REJECTED):
         return submitted
     if status == APPROVED:
-        if tk.config.get("ckanext.satudata.approval.on_edit") == "review":
-            return dict(submitted, approval_changed_after=now())
         return {"approval_changed_after": now()}
     return {}
 
@@ -305,25 +338,21 @@ def record_import(context: dict[str, Any], pkg: model.Package, from_status: str,
     """The history line of an import (not committed here)."""
     actor = model.User.get(context.get("user") or "")
     if actor is not None:
-        _record_activity(actor, pkg, "import", from_status, PENDING, note)
+        record(actor, pkg, "import", from_status, PENDING, note)
 
 
 def after_edit(context: dict[str, Any], pkg: model.Package) -> bool:
     """Called inside package_update (and the bulk actions) before the dataset is
-    indexed and committed. Returns True when the approval fields changed."""
-    if context.get("satudata_workflow") or status_of(pkg) != APPROVED:
+    indexed and committed, for an edit of approved data that did not become a
+    revision (setting ``on_edit = keep``, or a harvest): the dataset is listed
+    for the Walidata as changed after verification. Returns True when the
+    approval fields changed."""
+    if context.get("satudata_workflow") or context.get(APPLYING) or status_of(pkg) != APPROVED:
         return False
     user = context.get("user")
     if roles.is_walidata(user):
         return False
     extras = dict(pkg.extras or {})
-    if tk.config.get("ckanext.satudata.approval.on_edit") == "review":
-        extras.update({"approval_status": PENDING, "approval_submitted_by": user or "",
-                       "approval_submitted_at": now(), "approval_changed_after": now(),
-                       "approval_note": ""})
-        pkg.extras = extras
-        context.setdefault(STEPS_TAKEN, []).append((pkg.id, "resubmit", user or "", ""))
-    else:
-        extras["approval_changed_after"] = now()
-        pkg.extras = extras
+    extras["approval_changed_after"] = now()
+    pkg.extras = extras
     return True

@@ -2,6 +2,7 @@
 served by ``help_show``."""
 from __future__ import annotations
 
+import uuid
 from typing import Any, Callable
 
 import ckan.model as model
@@ -9,7 +10,8 @@ import ckan.plugins.toolkit as tk
 import sqlalchemy as sa
 from ckan.types import Context, DataDict
 
-from ckanext.satudata import common, dataapi, harvesting, reference, security, visibility, workflow
+from ckanext.satudata import (common, dataapi, harvesting, reference, revisions, security, visibility,
+                              workflow)
 from ckanext.satudata.logic import interop, roles, services
 
 
@@ -20,7 +22,9 @@ def get_actions() -> dict[str, Callable[..., Any]]:
         "satudata_wilayah_list", "satudata_dataset_submit", "satudata_dataset_approve",
         "satudata_dataset_reject", "satudata_review_list",
         "package_create", "package_update", "bulk_update_public", "bulk_update_private",
-        "bulk_update_delete",
+        "bulk_update_delete", "package_patch", "package_show", "satudata_dataset_withdraw",
+        "resource_create", "resource_update", "resource_patch", "resource_delete",
+        "satudata_revision_show", "satudata_revision_discard",
         # Core lists and counts follow the visibility rule
         "package_list", "tag_list", "tag_search", "tag_autocomplete", "member_list",
         "organization_list_for_user", "resource_search", "user_show", "user_list",
@@ -142,8 +146,8 @@ def _review_fq(context: Context, owner_org: str | None) -> str:
         orgs = roles.producer_org_ids(user)
         own = " OR ".join(f'"{o}"' for o in orgs)
         if roles.is_pembina(user):
-            parts.append(f"+(owner_org:({own}) OR approval_status:pembina_review)" if own
-                         else "+approval_status:pembina_review")
+            pembina = "approval_status:pembina_review OR revision_status:pembina_review"
+            parts.append(f"+(owner_org:({own}) OR {pembina})" if own else f"+({pembina})")
         else:
             parts.append(f"+owner_org:({own or '__none__'})")
     return " ".join(parts)
@@ -170,7 +174,10 @@ def satudata_review_list(context: Context, data_dict: DataDict) -> dict[str, Any
     :returns: ``count`` (matching datasets), ``counts`` (per status, same filters
         except status) and ``results``: datasets with ``approval_status``,
         ``approval_submitted_by``, ``approval_submitted_at``, ``approval_note``,
-        ``approval_by``, ``approval_at`` and ``approval_changed_after``
+        ``approval_by``, ``approval_at``, ``approval_changed_after`` and
+        ``revision``: the change to a published dataset that waits for
+        verification (``pending`` and ``pembina_review`` list these beside new
+        submissions), else None
     :rtype: dictionary
     """
     tk.check_access("satudata_review_list", context, data_dict)
@@ -190,6 +197,9 @@ def satudata_review_list(context: Context, data_dict: DataDict) -> dict[str, Any
         status_fq = "-approval_status:(pending OR pembina_review OR approved OR rejected)"
     elif status == "all":
         status_fq = ""
+    elif status in (workflow.PENDING, workflow.PEMBINA_REVIEW):
+        # New submissions and changes to published data (revisions) side by side.
+        status_fq = f"+(approval_status:{status} OR revision_status:{status})"
     else:
         status_fq = f"+approval_status:{status}"
     user = visibility.user_of(context)
@@ -197,11 +207,14 @@ def satudata_review_list(context: Context, data_dict: DataDict) -> dict[str, Any
     result = visibility.search(user, q=q, fq=f"{base_fq} {status_fq}".strip(), rows=rows, start=start,
                                sort="approval_submitted_at asc, metadata_created asc")
     facets = visibility.search(user, q=q, fq=base_fq, rows=0,
-                               **{"facet.field": ["approval_status"], "facet.limit": -1})
+                               **{"facet.field": ["approval_status", "revision_status"], "facet.limit": -1})
     counts = {s: 0 for s in workflow.STATUSES}
     for item in facets["search_facets"].get("approval_status", {}).get("items", []):
         counts[item["name"]] = item["count"]
     counts[workflow.DRAFT] = facets["count"] - sum(counts[s] for s in workflow.STATUSES if s != workflow.DRAFT)
+    for item in facets["search_facets"].get("revision_status", {}).get("items", []):
+        if item["name"] in (workflow.PENDING, workflow.PEMBINA_REVIEW):
+            counts[item["name"]] += item["count"]
     changed = visibility.search(user, q=q, rows=0,
                                 fq=f"{base_fq} +approval_status:approved +approval_changed_after:[* TO *]")
     counts["changed"] = changed["count"]
@@ -213,6 +226,8 @@ def satudata_review_list(context: Context, data_dict: DataDict) -> dict[str, Any
     for pkg in result["results"]:
         item = {k: pkg.get(k) for k in keys}
         item["approval_status"] = item["approval_status"] or workflow.DRAFT
+        waiting = revisions.open_revision(pkg["id"]) if item["approval_status"] == workflow.APPROVED else None
+        item["revision"] = revisions.summary(waiting)
         item["organization"] = {k: (pkg.get("organization") or {}).get(k) for k in ("id", "name", "title")}
         results.append(item)
     return {"count": result["count"], "counts": counts, "results": results}
@@ -270,19 +285,256 @@ def package_create(next_action, context: Context, data_dict: DataDict):
 
 @tk.chained_action
 def package_update(next_action, context: Context, data_dict: DataDict):
-    """Core's package_update; notes the state asked for, so a draft stays
-    lenient and a dataset leaving the draft state must be complete."""
+    """Update a dataset (core ``package_update``).
+
+    On an approved (published) dataset, a Produsen Data's update is not applied:
+    it is stored as the dataset's pending revision, which the Walidata verifies
+    (``satudata_dataset_approve`` / ``satudata_dataset_reject``) while the public
+    keeps the published version. Updating again continues the same revision.
+    The answer is then the published dataset with ``satudata_revision``:
+    ``status`` (``pending``), ``submitted_by``, ``submitted_at``,
+    ``changed_fields`` and ``resources`` (added, replaced, changed, removed).
+    Walidata and sysadmin updates apply at once and are recorded in the
+    dataset's version history. Otherwise as in core; a draft stays lenient and a
+    dataset leaving the draft state must be complete.
+    """
     pkg = model.Package.get(data_dict.get("id") or data_dict.get("name") or "")
     context["satudata_state"] = data_dict.get("state") or (pkg.state if pkg else "active")
-    security.settle_mimetypes(data_dict)
+    if not context.get(revisions.APPLYING):  # settled when the revision was proposed
+        security.settle_mimetypes(data_dict)
     harvesting.before_write(context, data_dict)
+    if revisions.holds(context, pkg):
+        # As core does: the dataset's own groups are not asked about again.
+        context["package"] = pkg
+        tk.check_access("package_update", context, data_dict)
+        return revisions.propose(context, pkg, data_dict)
     if not context.get("ignore_auth") and roles.is_walidata(context.get("auth_user_obj") or context.get("user")):
         # The Walidata may edit any dataset (auth package_update) and file it under
         # any Tematik; core saves group membership only for the group's members
         # unless auth is already settled, which it is: check it, then say so.
         tk.check_access("package_update", context, data_dict)
-        return next_action(dict(context, ignore_auth=True), data_dict)
+        before = _published_before(context, pkg)
+        result = next_action(dict(context, ignore_auth=True), data_dict)
+        if before is not None:
+            revisions.record_direct(context, pkg, before)
+            model.repo.commit()
+        return result
     return next_action(context, data_dict)
+
+
+def _published_before(context: Context, pkg: model.Package | None) -> dict[str, Any] | None:
+    """The published dataset before a Walidata's direct edit (for its history)."""
+    if pkg is None or context.get(revisions.APPLYING) or workflow.status_of(pkg) != workflow.APPROVED \
+            or context.get("defer_commit"):
+        return None
+    return tk.get_action("package_show")({"ignore_auth": True, "use_cache": False, "for_update": True},
+                                         {"id": pkg.id})
+
+
+@tk.chained_action
+def package_patch(next_action, context: Context, data_dict: DataDict):
+    """Patch a dataset (core ``package_patch``). On published data a Produsen
+    Data's patch applies to their pending revision, if there is one, and becomes
+    that revision (see ``package_update``)."""
+    pkg = model.Package.get(data_dict.get("id") or data_dict.get("name") or "")
+    if not revisions.holds(context, pkg):
+        return next_action(context, data_dict)
+    context["package"] = pkg
+    tk.check_access("package_patch", context, data_dict)
+    patched = dict(revisions.base(pkg))
+    patched.update(data_dict)
+    patched["id"] = pkg.id
+    return tk.get_action("package_update")(context, patched)
+
+
+def satudata_dataset_withdraw(context: Context, data_dict: DataDict) -> dict[str, Any]:
+    """Ask the Walidata to withdraw a published dataset (penarikan data).
+
+    Published data is deleted by the Walidata only (``package_delete``); a
+    Produsen Data of the dataset's Instansi asks for it with this action. The
+    request is a pending revision: the dataset stays published until the
+    Walidata approves it (``satudata_dataset_approve``; the dataset is then
+    deleted) or returns it with a note (``satudata_dataset_reject``). It can
+    be taken back with ``satudata_revision_discard``.
+
+    :param id: the id or name of the dataset
+    :type id: string
+    :param note: why the dataset should be withdrawn (required)
+    :type note: string
+    :returns: the published dataset with ``satudata_revision`` (``withdraw``: true)
+    :rtype: dictionary
+    """
+    pkg = workflow.get_package(tk.get_or_bust(data_dict, "id"))
+    tk.check_access("satudata_dataset_withdraw", context, {"id": pkg.id})
+    reason = (data_dict.get("note") or "").strip()
+    if not reason:
+        raise tk.ValidationError({"note": [tk._("Say why the dataset should be withdrawn")]})
+    if workflow.status_of(pkg) != workflow.APPROVED:
+        raise tk.ValidationError({"id": [tk._("Only published data is withdrawn through the Walidata; "
+                                              "delete a dataset that is not published yet yourself")]})
+    return revisions.propose(context, pkg, {}, withdraw=True, reason=reason)
+
+
+@tk.side_effect_free
+@tk.chained_action
+def package_show(next_action, context: Context, data_dict: DataDict):
+    """Core's package_show. The edit form (``for_edit``) of a published dataset
+    starts from the pending revision of whoever may edit it."""
+    result = next_action(context, data_dict)
+    if context.get("for_edit") and result.get("approval_status") == workflow.APPROVED:
+        pkg = model.Package.get(result["id"])
+        proposal = revisions.for_editor(pkg) if pkg is not None else None
+        if proposal is not None:
+            try:
+                tk.check_access("package_update", dict(context), {"id": pkg.id})
+            except tk.NotAuthorized:
+                return result
+            return dict(result, **proposal)
+    return result
+
+
+def _held_package(context: Context, resource_id: str) -> model.Package | None:
+    """The dataset of a resource (published, or only in a pending revision) when
+    the write becomes a revision."""
+    resource = model.Resource.get(resource_id)
+    if resource is not None:
+        pkg = resource.package
+    else:
+        pkg = revisions.package_of_resource(resource_id)
+    return pkg if revisions.holds(context, pkg) else None
+
+
+def _proposed_resource(pkg: model.Package, resource_id: str, shown: dict[str, Any]) -> dict[str, Any]:
+    rev = revisions.open_revision(pkg.id)
+    for resource in revisions.proposed(rev).get("resources") or [] if rev else []:
+        if resource.get("id") == resource_id:
+            return dict(resource, satudata_revision=shown.get("satudata_revision"))
+    raise tk.ObjectNotFound(tk._("Resource was not found."))
+
+
+@tk.chained_action
+def resource_create(next_action, context: Context, data_dict: DataDict):
+    """Add a file or link (core ``resource_create``). On published data a
+    Produsen Data's new file joins their pending revision: it is stored aside,
+    unreachable, until the Walidata approves (see ``package_update``). The answer
+    is then the proposed resource with ``satudata_revision``."""
+    pkg = model.Package.get(data_dict.get("package_id") or "")
+    if not revisions.holds(context, pkg):
+        return next_action(context, data_dict)
+    tk.check_access("resource_create", context, data_dict)
+    dataset = dict(revisions.base(pkg))
+    resource = dict(data_dict)
+    resource.pop("package_id", None)
+    resource["id"] = str(uuid.uuid4())
+    resource.setdefault("url", "")
+    dataset["resources"] = list(dataset.get("resources") or []) + [resource]
+    shown = tk.get_action("package_update")(context, dataset)
+    return _proposed_resource(pkg, resource["id"], shown)
+
+
+@tk.chained_action
+def resource_update(next_action, context: Context, data_dict: DataDict):
+    """Update a file or link (core ``resource_update``). On published data a
+    Produsen Data's change, a replaced file included, joins their pending
+    revision; the published file and its table stay until the Walidata approves."""
+    rid = data_dict.get("id") or ""
+    pkg = _held_package(context, rid)
+    if pkg is None:
+        return next_action(context, data_dict)
+    tk.check_access("resource_update", context, data_dict)
+    dataset = dict(revisions.base(pkg))
+    resources = list(dataset.get("resources") or [])
+    for index, resource in enumerate(resources):
+        if resource.get("id") == rid:
+            resources[index] = dict(data_dict)
+            break
+    else:
+        raise tk.ObjectNotFound(tk._("Resource was not found."))
+    dataset["resources"] = resources
+    shown = tk.get_action("package_update")(context, dataset)
+    return _proposed_resource(pkg, rid, shown)
+
+
+@tk.chained_action
+def resource_patch(next_action, context: Context, data_dict: DataDict):
+    """Patch a file or link (core ``resource_patch``); on published data as
+    ``resource_update``, applied to the pending revision."""
+    rid = data_dict.get("id") or ""
+    pkg = _held_package(context, rid)
+    if pkg is None:
+        return next_action(context, data_dict)
+    tk.check_access("resource_patch", context, data_dict)
+    current = next((r for r in revisions.base(pkg).get("resources") or [] if r.get("id") == rid), None)
+    if current is None:
+        raise tk.ObjectNotFound(tk._("Resource was not found."))
+    return tk.get_action("resource_update")(context, dict(current, **data_dict))
+
+
+@tk.chained_action
+def resource_delete(next_action, context: Context, data_dict: DataDict):
+    """Remove a file or link (core ``resource_delete``). On published data a
+    Produsen Data's removal joins their pending revision; the file stays
+    published until the Walidata approves."""
+    rid = data_dict.get("id") or ""
+    pkg = _held_package(context, rid)
+    if pkg is None:
+        return next_action(context, data_dict)
+    tk.check_access("resource_delete", context, data_dict)
+    dataset = dict(revisions.base(pkg))
+    resources = [r for r in dataset.get("resources") or [] if r.get("id") != rid]
+    if len(resources) == len(dataset.get("resources") or []):
+        raise tk.ObjectNotFound(tk._("Resource was not found."))
+    dataset["resources"] = resources
+    shown = tk.get_action("package_update")(context, dataset)
+    return {"satudata_revision": shown.get("satudata_revision")}
+
+
+@tk.side_effect_free
+def satudata_revision_show(context: Context, data_dict: DataDict) -> dict[str, Any]:
+    """The versions of a published dataset.
+
+    Anyone who may see the dataset gets its ``history``: each approved change,
+    newest first, with ``approved_at``, ``verified_by`` (the role, ``walidata``
+    or ``pembina``, never a username) and ``changes`` (field names, ``withdraw``,
+    and ``added:``/``replaced:``/``changed:``/``removed:`` followed by a file
+    name). Who may edit the dataset, the Walidata and the Pembina Data also get
+    ``pending``: the change waiting for verification (or returned, with the
+    Walidata's note), with ``status``, ``submitted_by``, ``submitted_at``,
+    ``fields`` (``field``, ``old``, ``new``), ``resources``, ``checks`` and the
+    proposed ``dataset``; None when there is none.
+
+    :param id: the id or name of the dataset
+    :type id: string
+    :rtype: dictionary
+    """
+    pkg = workflow.get_package(tk.get_or_bust(data_dict, "id"))
+    tk.check_access("package_show", dict(context), {"id": pkg.id})
+    result: dict[str, Any] = {"history": revisions.history(pkg.id), "pending": None}
+    try:
+        tk.check_access("satudata_revision_discard", dict(context), {"id": pkg.id})
+        allowed = True
+    except tk.NotAuthorized:
+        user = context.get("auth_user_obj") or context.get("user")
+        allowed = roles.is_pembina(user)
+    if allowed:
+        result["pending"] = revisions.summary(revisions.editable(pkg.id), full=True)
+    return result
+
+
+def satudata_revision_discard(context: Context, data_dict: DataDict) -> dict[str, Any]:
+    """Take back the change waiting for verification (or returned) on a published
+    dataset: its staged files are removed and the published version is
+    untouched. A Produsen Data of the dataset's Instansi or a Walidata.
+
+    :param id: the id or name of the dataset
+    :type id: string
+    :returns: the published dataset
+    :rtype: dictionary
+    """
+    pkg = workflow.get_package(tk.get_or_bust(data_dict, "id"))
+    tk.check_access("satudata_revision_discard", context, {"id": pkg.id})
+    revisions.discard(context, pkg)
+    return tk.get_action("package_show")({"user": context.get("user"), "use_cache": False}, {"id": pkg.id})
 
 
 # ---------------------------------------------------------------------------

@@ -12,7 +12,7 @@ import ckan.model as model
 import ckan.plugins.toolkit as tk
 from ckan.types import AuthResult, Context, DataDict
 
-from ckanext.satudata import workflow
+from ckanext.satudata import revisions, workflow
 from ckanext.satudata.logic import roles
 
 
@@ -68,6 +68,66 @@ def satudata_dataset_reject(context: Context, data_dict: DataDict) -> AuthResult
     return _no(tk._("Only the Walidata can return this dataset"))
 
 
+def _resource_in_revision(next_auth, context: Context, data_dict: DataDict) -> AuthResult:
+    """A file or link that exists only in a pending revision (added by a
+    Produsen, not yet approved) is edited by who may edit its dataset."""
+    rid = (data_dict or {}).get("id") or (data_dict or {}).get("resource_id")
+    if rid and model.Resource.get(rid) is None:
+        pkg = revisions.package_of_resource(rid)
+        if pkg is not None:
+            try:
+                tk.check_access("package_update", dict(context), {"id": pkg.id})
+                return _ok()
+            except tk.NotAuthorized as e:
+                return _no(str(e))
+    return next_auth(context, data_dict)
+
+
+resource_update = tk.chained_auth_function(_resource_in_revision)
+resource_patch = tk.chained_auth_function(_resource_in_revision)
+
+
+@tk.chained_auth_function
+def resource_delete(next_auth, context: Context, data_dict: DataDict) -> AuthResult:
+    """Core asks ``package_delete`` (published data: the Walidata only); the
+    removal of a file from published data by a Produsen is part of a revision,
+    so it is asked of who may edit the dataset."""
+    resource = model.Resource.get((data_dict or {}).get("id") or "")
+    if resource is not None and _published(resource.package) and revisions.enabled() \
+            and not roles.is_walidata(_user(context)):
+        try:
+            tk.check_access("package_update", dict(context), {"id": resource.package_id})
+            return _ok()
+        except tk.NotAuthorized as e:
+            return _no(str(e))
+    return _resource_in_revision(next_auth, context, data_dict)
+
+
+def satudata_dataset_withdraw(context: Context, data_dict: DataDict) -> AuthResult:
+    """A Produsen Data of the dataset's Instansi (the Walidata deletes directly)."""
+    pkg = workflow.get_package(tk.get_or_bust(data_dict, "id"))
+    if pkg.owner_org in roles.producer_org_ids(_user(context)) or roles.is_walidata(_user(context)):
+        return _ok()
+    return _no(tk._("Only a Produsen Data of the dataset's Instansi can ask for its withdrawal"))
+
+
+def satudata_revision_discard(context: Context, data_dict: DataDict) -> AuthResult:
+    """Who may edit the dataset (a Produsen Data of its Instansi) or a Walidata."""
+    if roles.is_walidata(_user(context)):
+        return _ok()
+    pkg = workflow.get_package(tk.get_or_bust(data_dict, "id"))
+    if pkg.owner_org in roles.producer_org_ids(_user(context)):
+        return _ok()
+    return _no(tk._("Only a Produsen Data of the dataset's Instansi can take back its change"))
+
+
+@tk.auth_allow_anonymous_access
+def satudata_revision_show(context: Context, data_dict: DataDict) -> AuthResult:
+    """Anyone who may see the dataset (the action shows the pending change only
+    to who may edit it, the Walidata and the Pembina Data)."""
+    return _ok()
+
+
 def satudata_review_list(context: Context, data_dict: DataDict) -> AuthResult:
     """Walidata, Pembina Data and Produsen Data (who see their own Instansi)."""
     user = _user(context)
@@ -103,6 +163,11 @@ def _publish_refusal() -> AuthResult:
 
 
 def _delete_refusal() -> AuthResult:
+    if revisions.enabled():
+        return _no(tk._("This dataset has been published: only the Walidata can delete it. "
+                        "Ask for its withdrawal with the reason (button \"Ajukan penarikan\", or the "
+                        "API action satudata_dataset_withdraw); it stays published until the Walidata "
+                        "approves."))
     return _no(tk._("This dataset has been published: only the Walidata can delete it. "
                     "Ask the Walidata to withdraw it and say why (see the Help page for how "
                     "to reach them)."))
@@ -111,23 +176,26 @@ def _delete_refusal() -> AuthResult:
 @tk.chained_auth_function
 def package_update(next_auth, context: Context, data_dict: DataDict) -> AuthResult:
     """The Walidata may correct the metadata of any Instansi's dataset; others as in
-    core, except that a verified private dataset becomes public only through the
-    Walidata. A harvest source is the Walidata's only."""
+    core (a Produsen's update of published data becomes a revision the Walidata
+    verifies, ``revisions.py``; without revisions a verified private dataset
+    becomes public only through the Walidata). A harvest source is the
+    Walidata's only."""
     if data_dict and harvest_source_package(data_dict):
         return walidata_only(context)
     user = _user(context)
     if roles.is_walidata(user):
         return _ok()
     pkg = _package(data_dict)
-    if _published(pkg) and pkg.private and _asks_public(data_dict):
+    if _published(pkg) and pkg.private and _asks_public(data_dict) and not revisions.enabled():
         return _publish_refusal()
     return next_auth(context, data_dict)
 
 
 @tk.chained_auth_function
 def package_delete(next_auth, context: Context, data_dict: DataDict) -> AuthResult:
-    """Published (verified) data is deleted by the Walidata only; a harvest source
-    by the Walidata only; other datasets as in core."""
+    """Published (verified) data is deleted by the Walidata only (a Produsen asks
+    for it with ``satudata_dataset_withdraw``); a harvest source by the Walidata
+    only; other datasets as in core."""
     if data_dict and harvest_source_package(data_dict) and not roles.is_walidata(_user(context)):
         return walidata_only(context)
     if _published(_package(data_dict)) and not roles.is_walidata(_user(context)):
@@ -151,6 +219,17 @@ bulk_update_public = _bulk(lambda pkg: _published(pkg) and pkg.private, _publish
 bulk_update_public.__doc__ = """Core's bulk "make public" by an Instansi admin, except verified data."""
 bulk_update_delete = _bulk(_published, _delete_refusal)
 bulk_update_delete.__doc__ = """Core's bulk delete by an Instansi admin, except published data."""
+
+
+def _bulk_private_refusal() -> AuthResult:
+    return _no(tk._("This dataset has been published: change its Jenis Publikasi in its own form; "
+                    "the change waits for the Walidata's verification."))
+
+
+bulk_update_private = _bulk(lambda pkg: _published(pkg) and not pkg.private and revisions.enabled(),
+                            _bulk_private_refusal)
+bulk_update_private.__doc__ = """Core's bulk "make private" by an Instansi admin, except published
+data (core writes it straight to the database, past the revision of the change)."""
 
 
 def _table_write(next_auth, context: Context, data_dict: DataDict) -> AuthResult:
@@ -322,7 +401,9 @@ def get_auth_functions() -> dict[str, Callable[..., AuthResult]]:
         "satudata_dataset_submit", "satudata_dataset_approve", "satudata_dataset_reject",
         "satudata_review_list", "satudata_set_prioritas", "satudata_wilayah_list",
         "package_create", "package_update", "package_delete",
-        "bulk_update_public", "bulk_update_delete",
+        "bulk_update_public", "bulk_update_delete", "bulk_update_private",
+        "satudata_revision_discard", "satudata_revision_show", "satudata_dataset_withdraw",
+        "resource_update", "resource_patch", "resource_delete",
         "datastore_create", "datastore_upsert", "datastore_delete", "datastore_records_delete",
         "member_create", "member_delete",
         "harvest_source_create", "harvest_source_update", "harvest_source_delete", "harvest_job_create",

@@ -3,6 +3,8 @@ migration (``ckan db upgrade -p satudata``); core tables are never altered.
 
 - ``satudata_data_request``: a request for data from the public (permohonan data);
 - ``satudata_data_request_event``: each step of its triage, for the status page;
+- ``satudata_revision``: a change to a published dataset waiting for the
+  Walidata, and the history of approved changes (``revisions.py``);
 - ``satudata_usage``: views and downloads per dataset and day, summarised from
   the ``tracking_raw`` table of CKAN's tracking plugin.
 """
@@ -11,14 +13,14 @@ from __future__ import annotations
 import datetime
 from typing import Any, Optional
 
-from sqlalchemy import Column, Date, DateTime, ForeignKey, Index, Integer, Table, Unicode, UnicodeText
+from sqlalchemy import Boolean, Column, Date, DateTime, ForeignKey, Index, Integer, Table, Unicode, UnicodeText
 from sqlalchemy.orm import Mapped
 
 import ckan.model.domain_object as domain_object
 import ckan.model.meta as meta
 from ckan.model.base import BaseModel
 
-__all__ = ["DataRequest", "DataRequestEvent", "Usage"]
+__all__ = ["DataRequest", "DataRequestEvent", "Revision", "Usage"]
 
 
 def _utcnow() -> datetime.datetime:
@@ -110,5 +112,41 @@ class Usage(domain_object.DomainObject, BaseModel):
     count: Mapped[int]
 
 
+class Revision(domain_object.DomainObject, BaseModel):
+    __table__ = Table(
+        "satudata_revision",
+        BaseModel.metadata,
+        Column("id", UnicodeText, primary_key=True),
+        Column("package_id", UnicodeText, nullable=False),
+        # pending | pembina_review | approved | returned | withdrawn
+        Column("status", Unicode(20), nullable=False),
+        Column("data", UnicodeText, nullable=False),       # the proposed dataset (JSON)
+        Column("files", UnicodeText, nullable=False, default="{}"),  # resource id -> staged upload id
+        Column("changes", UnicodeText, nullable=False, default="[]"),  # what differs (JSON)
+        Column("withdraw", Boolean, nullable=False, default=False),
+        Column("submitted_by", UnicodeText, nullable=False),
+        Column("submitted_at", DateTime, nullable=False, default=_utcnow),
+        Column("decided_by", UnicodeText),
+        Column("decided_role", Unicode(20)),
+        Column("decided_at", DateTime),
+        Column("note", UnicodeText, nullable=False, default=""),
+    )
+
+    id: Mapped[str]
+    package_id: Mapped[str]
+    status: Mapped[str]
+    data: Mapped[str]
+    files: Mapped[str]
+    changes: Mapped[str]
+    withdraw: Mapped[bool]
+    submitted_by: Mapped[str]
+    submitted_at: Mapped[datetime.datetime]
+    decided_by: Mapped[Optional[str]]
+    decided_role: Mapped[Optional[str]]
+    decided_at: Mapped[Optional[datetime.datetime]]
+    note: Mapped[str]
+
+
+Index("satudata_revision_package", Revision.package_id, Revision.status)
 Index("satudata_usage_package_id", Usage.package_id)
 Index("satudata_data_request_status", DataRequest.status)

@@ -15,7 +15,7 @@ import ckan.plugins.toolkit as tk
 from ckan.common import current_user, request
 from ckan.lib.pagination import Page
 
-from ckanext.satudata import api_guide, workflow
+from ckanext.satudata import api_guide, revisions, workflow
 from ckanext.satudata.helpers import PAGES
 from ckanext.satudata import common
 from ckanext.satudata.common import N_
@@ -34,6 +34,10 @@ _STEPS = {
     "ajukan": ("satudata_dataset_submit", N_("The dataset was submitted for verification")),
     "setujui": ("satudata_dataset_approve", N_("The dataset was approved")),
     "kembalikan": ("satudata_dataset_reject", N_("The dataset was returned to its Produsen Data")),
+    "tarik": ("satudata_dataset_withdraw", N_("The request to withdraw the dataset was sent to the Walidata; "
+                                              "the dataset stays published until it is approved")),
+    "batalkan": ("satudata_revision_discard", N_("The change was taken back; the published "
+                                                            "version is as it was")),
 }
 
 
@@ -80,23 +84,40 @@ def _flash_errors(error: tk.ValidationError) -> None:
         tk.h.flash_error(f"{escape(heading)}<ul>{items}</ul>", allow_html=True)
 
 
-@satudata.route("/dataset/<id>/<any(ajukan, setujui, kembalikan):step>", methods=["POST"])
+@satudata.route("/dataset/<id>/<any(ajukan, setujui, kembalikan, tarik, batalkan):step>",
+                methods=["POST"])
 def dataset_step(id: str, step: str):
-    """Ajukan verifikasi / Setujui / Kembalikan, from the dataset page or the review page."""
+    """Ajukan verifikasi / Setujui / Kembalikan, from the dataset page or the
+    review page; Ajukan penarikan and Batalkan perubahan of published data."""
     action, done = _STEPS[step]
     came_from = request.form.get("came_from")
     target = tk.url_for("satudata.review", id=id) if came_from == "review" else \
         tk.url_for("dataset.read", id=id)
     try:
-        tk.get_action(action)(_context(), {"id": id, "note": request.form.get("note", "")})
+        result = tk.get_action(action)(_context(), {"id": id, "note": request.form.get("note", "")})
         tk.h.flash_success(tk._(done))
+        if isinstance(result, dict) and result.get("state") == "deleted":
+            target = tk.url_for("satudata.verifikasi")  # a withdrawal was approved
     except tk.NotAuthorized as e:
         return tk.abort(403, str(e) or tk._("Not authorized"))
     except tk.ObjectNotFound:
         return tk.abort(404, tk._("Dataset not found"))
     except tk.ValidationError as e:
         _flash_errors(e)
+        if step == "tarik":
+            target = tk.url_for("dataset.delete", id=id)
     return tk.redirect_to(target)
+
+
+def flash_revision(action_name: str, context: dict[str, Any], **_kw: Any) -> None:
+    """Subscriber of ``action_succeeded``: a change a person made through the
+    web to published data is told to them as waiting for verification (the
+    pages core redirects to show the published version)."""
+    from flask import has_request_context
+    if context.pop(revisions.PROPOSED, None) and has_request_context() \
+            and not request.path.startswith(("/api/", "/id/api/", "/en/api/")):
+        tk.h.flash_notice(tk._("Your change was saved and waits for the Walidata's verification; "
+                               "the published version stays online until it is approved."))
 
 
 def _review_list(status: str, owner_org: str, q: str, page: int) -> dict[str, Any]:
@@ -169,7 +190,13 @@ def review(id: str):
         history = [a for a in activities if "satudata_approval" in (a.get("data") or {})]
     except (KeyError, tk.NotAuthorized):
         pass
+    versions = tk.get_action("satudata_revision_show")(dict(context), {"id": pkg["id"]})
+    pending = versions["pending"]
+    previews = []
+    if pending is not None:
+        rev = revisions.open_revision(pkg["id"]) or revisions.editable(pkg["id"])
+        previews = revisions.file_previews(rev) if rev is not None else []
     return tk.render("satudata/verifikasi/review.html", {
-        "pkg": pkg, "pkg_dict": pkg, "history": history,
+        "pkg": pkg, "pkg_dict": pkg, "history": history, "revision": pending, "previews": previews,
         "schema": tk.h.scheming_get_dataset_schema(pkg["type"]),
     })

@@ -15,7 +15,20 @@ def _shown(dataset_id):
     return helpers.call_action("package_show", {"ignore_auth": True}, id=dataset_id)
 
 
-def test_a_produsen_cannot_make_verified_data_public(portal, make_dataset, api):
+def test_a_produsen_cannot_make_verified_data_public_without_the_walidata(portal, make_dataset, api):
+    dataset = make_dataset("approved", private=True)
+    for user in (portal.editor, portal.admin):
+        answer = api.ok("package_patch", user, id=dataset["id"], private=False)
+        # A revision: the published (private) version stays until the Walidata approves.
+        assert answer["private"] is True and answer["satudata_revision"]["changed_fields"] == ["private"]
+    assert _shown(dataset["id"])["private"] is True
+    assert api.call("package_show", None, id=dataset["id"])[0] == 403
+    api.ok("satudata_dataset_approve", portal.walidata, id=dataset["id"])
+    assert api.call("package_show", None, id=dataset["id"])[0] == 200
+
+
+@pytest.mark.ckan_config("ckanext.satudata.approval.on_edit", "keep")
+def test_without_revisions_a_produsen_is_refused_making_verified_data_public(portal, make_dataset, api):
     dataset = make_dataset("approved", private=True)
     for user in (portal.editor, portal.admin):
         error = api.error("package_patch", user, id=dataset["id"], private=False)
@@ -48,7 +61,29 @@ def test_a_produsen_cannot_delete_published_data(portal, make_dataset, api):
     assert _shown(dataset["id"])["state"] == "deleted"
 
 
-def test_the_edit_form_keeps_verified_data_private_for_a_produsen(portal, make_dataset, browser):
+def test_the_edit_form_sends_a_change_of_verified_data_to_the_walidata(portal, make_dataset, browser):
+    """A Produsen may choose Publik in the form of verified private data: the
+    form says changes are verified first, and the dataset stays private until
+    the Walidata approves; the dataset page shows both versions."""
+    dataset = make_dataset("approved", private=True)
+    editor = browser().login(portal.editor)
+    page = editor.page(f"/id/dataset/edit/{dataset['name']}")
+    assert "diverifikasi Walidata" in page.select_one(".satudata-revision-notice").get_text()
+    editor.submit(f"/id/dataset/edit/{dataset['name']}", {"private": "False", "notes": "Catatan yang diperbaiki"},
+                  form=lambda f: f.get("id") == "dataset-edit")
+    shown = _shown(dataset["id"])
+    assert shown["private"] is True and shown["notes"] != "Catatan yang diperbaiki"
+    read = editor.page(f"/id/dataset/{dataset['name']}")
+    diff = read.select_one(".satudata-revision-diff").get_text(" ", strip=True)
+    assert "Jenis Publikasi" in diff and "Privat" in diff and "Publik" in diff
+    assert "Catatan yang diperbaiki" in diff
+    # The form continues the same change.
+    again = editor.page(f"/id/dataset/edit/{dataset['name']}")
+    assert again.find("textarea", attrs={"name": "notes"}).get_text() == "Catatan yang diperbaiki"
+
+
+@pytest.mark.ckan_config("ckanext.satudata.approval.on_edit", "keep")
+def test_without_revisions_the_edit_form_keeps_verified_data_private(portal, make_dataset, browser):
     """The form asks the same auth function: the choice is fixed, with the reason;
     a forged post that makes it public is refused and changes nothing."""
     dataset = make_dataset("approved", private=True)
@@ -78,6 +113,7 @@ def test_the_delete_page_refuses_a_produsen_and_keeps_the_dataset(portal, make_d
     page = admin.page(f"/id/dataset/delete/{dataset['name']}")
     assert "hanya Walidata" in page.select_one(".satudata-delete-refused").get_text()
     assert not page.find(id="confirm-dataset-delete-form")
+    assert page.find("textarea", attrs={"name": "note"})  # asks for withdrawal instead
     # A post made by hand (with a valid CSRF token) is refused by the auth function.
     token = admin.page(f"/id/dataset/edit/{dataset['name']}").find(
         "input", attrs={"name": tk.config.get("WTF_CSRF_FIELD_NAME", "_csrf_token")})

@@ -129,3 +129,29 @@ def test_a_transition_stands_when_no_mail_server_answers(portal, make_dataset):
     helpers.call_action("satudata_dataset_submit", ctx(portal.editor), id=dataset["id"])
     run_jobs()  # nothing listens on 8025: the job logs the failure
     assert _status(dataset["id"]) == "pending"
+
+
+@pytest.mark.usefixtures("with_test_worker", "clean_queues")
+def test_a_change_to_published_data_is_told_to_the_walidata_and_its_decision_to_the_proposer(
+        portal, make_dataset, smtp):
+    dataset = make_dataset("approved", maintainer_email="pengelola@dinkes.kutaitimurkab.go.id",
+                           title="Cakupan Air Minum", creator=portal.admin)
+    delivered(smtp)
+    helpers.call_action("package_patch", ctx(portal.editor), id=dataset["id"], tahun=2023)
+    proposed = delivered(smtp)
+    assert set(proposed) == {"walidata@kutaitimurkab.go.id", portal.sysadmin["email"]}
+    assert "versi terbit tetap tampil" in proposed["walidata@kutaitimurkab.go.id"]["body"]
+
+    helpers.call_action("satudata_dataset_reject", ctx(portal.walidata), id=dataset["id"],
+                        note="Tahun data 2024")
+    returned = delivered(smtp)
+    # The one who proposed the change is told, not the dataset's first submitter.
+    assert set(returned) == {"editor@kutaitimurkab.go.id", "pengelola@dinkes.kutaitimurkab.go.id"}
+    message = returned["editor@kutaitimurkab.go.id"]
+    assert "perubahan dikembalikan" in message["subject"].lower() and "Tahun data 2024" in message["body"]
+
+    helpers.call_action("package_patch", ctx(portal.editor), id=dataset["id"], tahun=2022)
+    delivered(smtp)
+    helpers.call_action("satudata_dataset_approve", ctx(portal.walidata), id=dataset["id"])
+    approved = delivered(smtp)
+    assert "perubahan terverifikasi" in approved["editor@kutaitimurkab.go.id"]["subject"].lower()

@@ -105,18 +105,19 @@ def test_a_table_becomes_public_when_its_dataset_is_approved(portal, make_datase
     assert "Bengalon" in api.app.get(f"/datastore/dump/{resource_id}").get_data(as_text=True)
 
 
-@pytest.mark.ckan_config("ckanext.satudata.approval.on_edit", "review")
-def test_a_table_leaves_public_view_when_its_edited_dataset_goes_back_to_review(portal, make_dataset, api,
-                                                                                 empty_datastore):
+def test_a_published_table_stays_public_while_a_change_waits(portal, make_dataset, api, empty_datastore):
     dataset = make_dataset("approved")
     resource_id, _ = _table(portal, dataset, "tabel-diubah")
     assert api.call("datastore_search", None, resource_id=resource_id)[0] == 200
 
     helpers.call_action("package_patch", ctx(portal.editor), id=dataset["id"], notes="Data diperbarui.")
+    helpers.call_action("package_patch", ctx(portal.editor), id=dataset["id"], private=True)
 
+    # The change waits for the Walidata: links, API clients and harvesters keep working.
+    assert api.call("datastore_search", None, resource_id=resource_id)[0] == 200
+    assert "Bengalon" in api.app.get(f"/datastore/dump/{resource_id}").get_data(as_text=True)
+    helpers.call_action("satudata_dataset_approve", ctx(portal.walidata), id=dataset["id"])
     assert api.call("datastore_search", None, resource_id=resource_id)[0] == 403
-    assert api.app.get(f"/datastore/dump/{resource_id}").status_code == 404
-    assert api.call("datastore_search", portal.editor, resource_id=resource_id)[0] == 200
 
 
 def test_a_table_of_a_dataset_made_private_or_deleted_is_no_longer_public(portal, make_dataset, api,

@@ -7,7 +7,7 @@ import ckan.model as model
 import ckan.plugins.toolkit as tk
 from ckan.tests import helpers
 
-from ckanext.satudata.tests.conftest import ctx, upload
+from ckanext.satudata.tests.conftest import ctx
 
 ACTORS = ("anonymous", "outsider", "member", "editor", "admin", "other_editor",
           "walidata", "pembina", "sysadmin")
@@ -288,7 +288,8 @@ def test_a_rejected_dataset_keeps_its_metadata_and_files(portal, make_dataset):
 
 # --------------------------------------------------------------------------- edits after approval
 
-def test_edit_after_approval_keeps_it_public_and_lists_it_for_the_walidata(portal, make_dataset):
+@pytest.mark.ckan_config("ckanext.satudata.approval.on_edit", "keep")
+def test_without_revisions_an_edit_after_approval_is_listed_for_the_walidata(portal, make_dataset):
     dataset = make_dataset("approved")
     helpers.call_action("package_patch", ctx(portal.editor), id=dataset["id"], notes="Deskripsi baru")
     edited = helpers.call_action("package_show", {"ignore_auth": True}, id=dataset["id"])
@@ -303,26 +304,6 @@ def test_edit_after_approval_keeps_it_public_and_lists_it_for_the_walidata(porta
     assert helpers.call_action("satudata_review_list", ctx(portal.walidata), status="changed")["count"] == 0
 
 
-@pytest.mark.ckan_config("ckanext.satudata.approval.on_edit", "review")
-def test_edit_after_approval_in_review_mode_goes_back_to_pending(portal, make_dataset):
-    dataset = make_dataset("approved", title="Data Imunisasi")
-    helpers.call_action("package_patch", ctx(portal.editor), id=dataset["id"], tahun=2023)
-    assert _status(dataset["id"]) == "pending"
-    assert _indexed_status(dataset["id"]) == "pending"
-    assert not _allowed("package_show", portal, "anonymous", id=dataset["id"])
-    assert helpers.call_action("package_search", ctx(None), q="imunisasi")["count"] == 0
-
-
-@pytest.mark.ckan_config("ckanext.satudata.approval.on_edit", "review")
-def test_adding_a_file_counts_as_an_edit(portal, make_dataset):
-    dataset = make_dataset("approved")
-    helpers.call_action("resource_create", ctx(portal.editor), package_id=dataset["id"], name="Tambahan",
-                        format="CSV", upload=upload("a,b\n1,2\n", "tambahan.csv"))
-    assert _status(dataset["id"]) == "pending"
-    assert not _allowed("package_show", portal, "anonymous", id=dataset["id"])
-
-
-@pytest.mark.ckan_config("ckanext.satudata.approval.on_edit", "review")
 def test_bulk_make_public_of_verified_data_is_the_walidatas(portal, make_dataset):
     private_approved = make_dataset("approved", private=True)
     draft = make_dataset("draft", private=True)

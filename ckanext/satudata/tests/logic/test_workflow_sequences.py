@@ -1,10 +1,13 @@
 """Random sequences of edits, submissions, decisions, privatising and deletion by
 random people (hypothesis), each step checked against a small model of the rule:
-a dataset is public exactly when it is verified, public and not deleted, and only
-the people of the table in ``workflow.py`` and ``logic/auth.py`` move it."""
+a dataset is public exactly when it is verified, public and not deleted; the
+public sees only what the Walidata verified (a Produsen's change to published data
+waits as a revision, ``revisions.py``); and only the people of the table in
+``workflow.py`` and ``logic/auth.py`` move it."""
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from typing import Optional
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -21,39 +24,68 @@ OPS = ("edit", "publish", "privatise", "submit", "approve", "reject", "delete")
 
 
 @dataclass(frozen=True)
+class Rev:
+    """The Produsen's change waiting for (or returned by) the Walidata."""
+    private: bool
+    notes: bool
+    pending: bool = True
+
+
+@dataclass(frozen=True)
 class Model:
     status: str = "draft"
     private: bool = False
     deleted: bool = False
+    notes: bool = False   # the published description is the edited one
+    rev: Optional[Rev] = None
 
     @property
     def public(self) -> bool:
         return not self.deleted and not self.private and self.status == "approved"
 
+    @property
+    def waiting(self) -> bool:
+        return self.rev is not None and self.rev.pending
+
+
+def _change(m: Model, op: str) -> tuple[bool, bool]:
+    """(private, notes) after ``op`` applied to what the person edits."""
+    private, notes = (m.rev.private, m.rev.notes) if m.rev else (m.private, m.notes)
+    if op == "edit":
+        return private, True
+    return op == "privatise", notes
+
 
 def expect(m: Model, op: str, role: str) -> Model | None:
     """The model's next state, or None when the step must be refused."""
-    edits = role in PRODUSEN or role == "walidata"
-    if op == "edit":
-        return m if edits else None
-    if op == "publish":
-        if role == "walidata" or (role in PRODUSEN and not (m.status == "approved" and m.private)):
-            return replace(m, private=False)
+    produsen = role in PRODUSEN
+    if op in ("edit", "publish", "privatise"):
+        if role == "walidata" or (produsen and m.status != "approved"):
+            private, notes = _change(replace(m, rev=None), op)
+            return replace(m, private=private, notes=notes)
+        if produsen:  # approved: a revision
+            private, notes = _change(m, op)
+            if m.rev is None and (private, notes) == (m.private, m.notes):
+                return m  # nothing differs: nothing to verify
+            return replace(m, rev=Rev(private, notes))
         return None
-    if op == "privatise":
-        return replace(m, private=True) if edits else None
     if op == "submit":
-        return replace(m, status="pending") if edits and m.status in ("draft", "rejected") else None
+        return replace(m, status="pending") if (produsen or role == "walidata") \
+            and m.status in ("draft", "rejected") else None
     if op == "approve":
+        if m.waiting:
+            return replace(m, private=m.rev.private, notes=m.rev.notes, rev=None) if role == "walidata" else None
         if role == "walidata" and m.status in ("draft", "pending"):
             return replace(m, status="approved")
         if role in ("walidata", "pembina") and m.status == "approved":
             return m
         return None
     if op == "reject":
+        if m.waiting:
+            return replace(m, rev=replace(m.rev, pending=False)) if role == "walidata" else None
         return replace(m, status="rejected") if role == "walidata" and m.status == "pending" else None
     if op == "delete":
-        if role == "walidata" or (role in PRODUSEN and m.status != "approved"):
+        if role == "walidata" or (produsen and m.status != "approved"):
             return replace(m, deleted=True)
         return None
     raise ValueError(op)
@@ -80,14 +112,15 @@ def run(op: str, user: dict, dataset_id: str) -> None:
 def public_view(dataset: dict) -> dict[str, bool]:
     """What the public sees of the dataset, through four doors."""
     try:
-        helpers.call_action("package_show", ctx(None), id=dataset["id"])
+        notes = helpers.call_action("package_show", ctx(None), id=dataset["id"])["notes"] == "Diperbarui"
         shown = True
     except (tk.NotAuthorized, tk.ObjectNotFound):
-        shown = False
+        shown = notes = False
     found = helpers.call_action("package_search", ctx(None), fq=f'id:"{dataset["id"]}"')["count"] == 1
     listed = dataset["name"] in helpers.call_action("package_list", ctx(None))
     tagged = "urutan" in helpers.call_action("tag_list", ctx(None))
-    return {"package_show": shown, "package_search": found, "package_list": listed, "tag_list": tagged}
+    return {"package_show": shown, "package_search": found, "package_list": listed, "tag_list": tagged,
+            "edited_notes": notes}
 
 
 @pytest.mark.usefixtures("clean_queues")
@@ -108,7 +141,9 @@ def test_random_sequences_publish_only_what_the_walidata_verified(portal, make_d
         assert done == (want is not None), f"step {i} {role} {op} on {model}: done={done}"
         model = want or model
         seen = public_view(dataset)
-        assert seen == {k: model.public for k in seen}, f"after step {i} {role} {op}: {model} but {seen}"
+        want_seen = {k: model.public for k in seen}
+        want_seen["edited_notes"] = model.public and model.notes
+        assert seen == want_seen, f"after step {i} {role} {op}: {model} but {seen}"
         if model.deleted:
             break
     # Leave no public dataset behind for the next example.
