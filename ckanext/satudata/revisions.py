@@ -229,7 +229,8 @@ def _norm(value: Any) -> str:
         return ", ".join(sorted(v for v in (_norm(x) for x in value) if v))
     if isinstance(value, dict):
         return json.dumps(value, sort_keys=True, default=str)
-    text = str(value).strip()
+    # A form sends CR LF and may add spaces at line ends: not a change.
+    text = "\n".join(line.rstrip() for line in str(value).replace("\r\n", "\n").split("\n")).strip()
     if text.startswith("[") and text.endswith("]"):
         try:
             return _norm(json.loads(text))
@@ -243,7 +244,8 @@ def _group_names(data: dict[str, Any]) -> list[str]:
 
 
 def _tag_names(data: dict[str, Any]) -> list[str]:
-    return [t.get("name") or "" for t in data.get("tags") or [] if isinstance(t, dict)]
+    # The edit form sends both tags and tag_string; validation lists a tag twice.
+    return sorted({t.get("name") or "" for t in data.get("tags") or [] if isinstance(t, dict)})
 
 
 def _field_diff(pkg: model.Package, old: dict[str, Any], new: dict[str, Any]) -> list[dict[str, str]]:
@@ -354,6 +356,8 @@ def propose(context: dict[str, Any], pkg: model.Package, data_dict: dict[str, An
 
     data = copy.deepcopy(start) if withdraw else dict(data_dict)
     for key in _KEPT_WHEN_ABSENT:
+        if key == "tags" and "tag_string" in data:
+            continue  # the form sends its tags as tag_string
         if key not in data and key in start:
             data[key] = copy.deepcopy(start[key])
     if (data.get("state") or "active") != "active" and not withdraw:

@@ -20,6 +20,7 @@ import mimetypes
 import os
 from typing import Any, Optional
 
+import ckan.plugins.toolkit as tk
 from werkzeug.datastructures import FileStorage
 
 # Types a browser would render as a document that runs script.
@@ -99,3 +100,68 @@ def settle_mimetypes(data_dict: dict[str, Any]) -> None:
             resource["mimetype"] = stored.mimetype
         else:
             resource.pop("mimetype", None)
+
+
+# ---------------------------------------------------------------------------
+# Bad requests are the asker's, not the server's
+
+def search_refusal() -> str:
+    return tk._("The search could not be run: check the brackets and quotes of the search words, "
+                "the filters and the page number.")
+
+
+def register_error_pages(app: Any) -> None:
+    """Errors that escape a page become the answer they mean, on the portal's
+    own error page: a search Solr cannot run (a bad query, a page number past
+    the end) is 400 and never shows the query (it holds the asker's permission
+    labels), as is invalid input; a refusal is 403 and a missing object 404,
+    not a 500."""
+    from werkzeug.exceptions import BadRequest, Forbidden, NotFound
+    from ckan.lib.search.common import SearchError
+
+    def answer(exception_class, message):
+        def handler(error: Exception):
+            return app.handle_http_exception(exception_class(description=message(error)))
+        return handler
+
+    app.register_error_handler(SearchError, answer(BadRequest, lambda e: search_refusal()))
+    app.register_error_handler(tk.ValidationError, answer(BadRequest, lambda e: "; ".join(
+        str(m) for messages in (e.error_dict or {}).values()
+        for m in (messages if isinstance(messages, list) else [messages]))))
+    app.register_error_handler(tk.NotAuthorized, answer(Forbidden, lambda e: str(e) or tk._("Not authorized")))
+    app.register_error_handler(tk.ObjectNotFound, answer(NotFound, lambda e: tk._("Not found")))
+
+
+# ---------------------------------------------------------------------------
+# CSRF: an exemption must not stick
+
+# Views that take a cookie session's POST without a CSRF token (none).
+CSRF_EXEMPT_VIEWS: frozenset[str] = frozenset()
+
+
+def enforce_csrf_for_sessions(app: Any) -> None:
+    """CKAN 2.12 exempts a view from CSRF for good (``csrf.exempt`` on the
+    process-wide CSRFProtect) the first time a request with an API token, or
+    with no session at all, reaches it; after that a forged form could make a
+    signed-in Walidata approve. Every state-changing request of a cookie
+    session to an exempted view is checked here, whatever reached the view
+    before. (The set is process-wide and filled at run time, so it cannot tell
+    an exemption made on purpose from a sticky one: views that must take
+    cookie posts without a token are listed in ``CSRF_EXEMPT_VIEWS``; exempted
+    blueprints, such as the Action API's, are not affected.)"""
+    from flask import current_app, g, request
+    from ckan.config.middleware.flask_app import csrf
+
+    def check() -> None:
+        if not current_app.config.get("WTF_CSRF_ENABLED") or g.get("login_via_auth_header"):
+            return
+        if request.method not in current_app.config.get("WTF_CSRF_METHODS", ("POST", "PUT", "PATCH", "DELETE")):
+            return
+        view = current_app.view_functions.get(request.endpoint or "")
+        if view is None:
+            return
+        dest = f"{view.__module__}.{view.__name__}"
+        if dest in csrf._exempt_views and dest not in CSRF_EXEMPT_VIEWS:
+            csrf.protect()
+
+    app.before_request(check)

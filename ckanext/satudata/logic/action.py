@@ -24,7 +24,7 @@ def get_actions() -> dict[str, Callable[..., Any]]:
         "package_create", "package_update", "bulk_update_public", "bulk_update_private",
         "bulk_update_delete", "package_patch", "package_show", "satudata_dataset_withdraw",
         "resource_create", "resource_update", "resource_patch", "resource_delete",
-        "satudata_revision_show", "satudata_revision_discard",
+        "satudata_revision_show", "satudata_revision_discard", "package_search",
         # Core lists and counts follow the visibility rule
         "package_list", "tag_list", "tag_search", "tag_autocomplete", "member_list",
         "organization_list_for_user", "resource_search", "user_show", "user_list",
@@ -379,9 +379,11 @@ def satudata_dataset_withdraw(context: Context, data_dict: DataDict) -> dict[str
 @tk.chained_action
 def package_show(next_action, context: Context, data_dict: DataDict):
     """Core's package_show. The edit form (``for_edit``) of a published dataset
-    starts from the pending revision of whoever may edit it."""
+    starts, for its Produsen Data, from their pending revision (the Walidata
+    edits the published version and decides revisions on the review page)."""
     result = next_action(context, data_dict)
-    if context.get("for_edit") and result.get("approval_status") == workflow.APPROVED:
+    if context.get("for_edit") and result.get("approval_status") == workflow.APPROVED \
+            and not roles.is_walidata(context.get("auth_user_obj") or context.get("user")):
         pkg = model.Package.get(result["id"])
         proposal = revisions.for_editor(pkg) if pkg is not None else None
         if proposal is not None:
@@ -515,7 +517,7 @@ def satudata_revision_show(context: Context, data_dict: DataDict) -> dict[str, A
         allowed = True
     except tk.NotAuthorized:
         user = context.get("auth_user_obj") or context.get("user")
-        allowed = roles.is_pembina(user)
+        allowed = roles.is_walidata(user) or roles.is_pembina(user)
     if allowed:
         result["pending"] = revisions.summary(revisions.editable(pkg.id), full=True)
     return result
@@ -524,7 +526,8 @@ def satudata_revision_show(context: Context, data_dict: DataDict) -> dict[str, A
 def satudata_revision_discard(context: Context, data_dict: DataDict) -> dict[str, Any]:
     """Take back the change waiting for verification (or returned) on a published
     dataset: its staged files are removed and the published version is
-    untouched. A Produsen Data of the dataset's Instansi or a Walidata.
+    untouched. A Produsen Data of the dataset's Instansi (the Walidata returns a
+    change with ``satudata_dataset_reject``).
 
     :param id: the id or name of the dataset
     :type id: string
@@ -541,6 +544,24 @@ def satudata_revision_discard(context: Context, data_dict: DataDict) -> dict[str
 # Core lists and counts follow the visibility rule (``visibility.py``). Core
 # builds these from the database, where a dataset awaiting verification looks
 # like any other active, public one.
+
+@tk.side_effect_free
+@tk.chained_action
+def package_search(next_action, context: Context, data_dict: DataDict):
+    """Core's package_search. A search Solr cannot run (unbalanced brackets, a
+    start past the end) is refused with a short message: core's echoes the
+    whole Solr query, with the asker's permission labels."""
+    import pysolr
+    from ckan.lib.search.common import SearchError
+    try:
+        return next_action(context, data_dict)
+    except SearchError:
+        raise tk.ValidationError({"q": [security.search_refusal()]})
+    except pysolr.SolrError as e:
+        if "(HTTP 400)" not in str(e):
+            raise  # Solr down or failing: not the asker's doing
+        raise tk.ValidationError({"q": [security.search_refusal()]})
+
 
 @tk.side_effect_free
 @tk.chained_action

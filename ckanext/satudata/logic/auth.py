@@ -112,9 +112,8 @@ def satudata_dataset_withdraw(context: Context, data_dict: DataDict) -> AuthResu
 
 
 def satudata_revision_discard(context: Context, data_dict: DataDict) -> AuthResult:
-    """Who may edit the dataset (a Produsen Data of its Instansi) or a Walidata."""
-    if roles.is_walidata(_user(context)):
-        return _ok()
+    """A Produsen Data of the dataset's Instansi takes their change back; the
+    Walidata returns it with a note instead (``satudata_dataset_reject``)."""
     pkg = workflow.get_package(tk.get_or_bust(data_dict, "id"))
     if pkg.owner_org in roles.producer_org_ids(_user(context)):
         return _ok()

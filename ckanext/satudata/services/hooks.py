@@ -18,4 +18,6 @@ def make_middleware(app: Any) -> Any:
     if hasattr(app, "after_request"):
         app.after_request(usage.record_download)
         app.after_request(security.secure_response)
+        security.register_error_pages(app)
+        security.enforce_csrf_for_sessions(app)
     return app

@@ -70,3 +70,30 @@ def test_every_answer_carries_the_security_headers(app, url):
     assert response.headers["Referrer-Policy"] == "strict-origin-when-cross-origin"
     assert response.headers["X-Frame-Options"] == "SAMEORIGIN"
     assert "frame-ancestors 'self'" in response.headers["Content-Security-Policy"]
+
+
+@pytest.mark.parametrize("url", [
+    "/inventaris?q=title:(", "/inventaris.csv?q=title:(", "/catalog.ttl?q=title:(",
+    "/catalog.ttl?page=99999999", "/feeds/custom.atom?q=title:(",
+])
+def test_a_search_solr_cannot_run_is_a_bad_request_that_tells_nothing_internal(portal, make_dataset, app, url):
+    """Hardening finding 5: these were 500s that logged (and core's API echoed)
+    the whole Solr query with the asker's permission labels."""
+    make_dataset("approved")
+    response = app.get("/id" + url)
+    assert response.status_code in (400, 409), (url, response.status_code)
+    text = response.get_data(as_text=True)
+    assert "Pencarian tidak dapat dijalankan" in text
+    assert "permission_labels" not in text and "SOLR" not in text
+
+
+def test_the_api_refuses_a_bad_search_without_echoing_the_query(portal, api):
+    status, body = api.call("package_search", portal.editor, locale="id", q="title:(")
+    assert status == 409, body
+    assert "Pencarian tidak dapat dijalankan" in str(body["error"])
+    assert "permission_labels" not in str(body) and "member-" not in str(body)
+
+
+def test_a_refusal_outside_the_api_is_403_not_500(portal, app):
+    response = app.get("/api/2/util/user/autocomplete?q=wal")
+    assert response.status_code == 403

@@ -157,7 +157,7 @@ def inventaris():
         "sees_status": inventory.sees_status(user),
         "statuses": inventory.STATUS_FILTERS,
         "download_args": {k: v for k, v in filters.items() if v},
-    })
+    }), 400 if error else 200
 
 
 @satudata_services.route("/inventaris.<any(csv, xlsx):fmt>")

@@ -18,7 +18,7 @@ def _step_form(step):
 
 
 def test_a_change_is_proposed_reviewed_and_published_through_the_pages(portal, make_dataset, browser, app):
-    dataset = make_dataset("approved", title="Data Posyandu 2024")
+    dataset = make_dataset("approved", title="Data Posyandu 2024", tag_string="posyandu,balita")
     rid = dataset["resources"][0]["id"]
     produsen = browser().login(portal.editor)
 
@@ -29,6 +29,9 @@ def test_a_change_is_proposed_reviewed_and_published_through_the_pages(portal, m
     assert not form.find("button", attrs={"value": "go-metadata-unpublish"})
     produsen.submit(f"/dataset/edit/{dataset['name']}", {"title": "Data Posyandu Aktif 2024"},
                     form=lambda f: f.get("id") == "dataset-edit")
+    # Only what was changed counts (the form's line ends and tag_string are not changes).
+    pending = helpers.call_action("satudata_revision_show", ctx(portal.editor), id=dataset["id"])["pending"]
+    assert [f["field"] for f in pending["fields"]] == ["title"]
     produsen.submit(f"/dataset/{dataset['name']}/resource/{rid}/edit", {"name": "Data"},
                     form=lambda f: f.get("id") == "resource-edit",
                     files={"upload": upload(NEW_CSV, "posyandu.csv")})

@@ -93,6 +93,27 @@ def test_a_step_without_the_csrf_token_is_refused(portal, make_dataset, browser)
     assert _status(dataset["id"]) == "draft"
 
 
+def test_a_token_request_does_not_exempt_the_step_from_csrf_for_sessions(portal, make_dataset, browser, api):
+    """Hardening finding 2: CKAN exempts a view from CSRF for good once a request
+    with an API token (or none at all) reaches it; then a forged form made a
+    signed-in Walidata approve."""
+    other = make_dataset("pending")
+    # A token request (a developer's script) reaches the view first...
+    response = api.app.post(f"/dataset/{other['name']}/setujui", data={},
+                            headers={**api.headers(portal.walidata), "Origin": "https://evil.example"})
+    assert response.status_code < 500
+    # ...and a forged post from another site with the Walidata's cookie is still refused.
+    dataset = make_dataset("pending")
+    walidata = browser().login(portal.walidata)
+    forged = walidata.app.post(f"/dataset/{dataset['name']}/setujui", data={"note": ""},
+                               headers={"Origin": "https://evil.example"})
+    assert forged.status_code == 400
+    assert _status(dataset["id"]) == "pending"
+    # The real form still works.
+    walidata.submit(f"/dataset/{dataset['name']}", {}, form=lambda f: (f.get("action") or "").endswith("/setujui"))
+    assert _status(dataset["id"]) == "approved"
+
+
 def test_unapproved_datasets_are_not_shown_to_the_public(portal, make_dataset, browser):
     dataset = make_dataset("pending")
     anonymous = browser()

@@ -187,9 +187,10 @@ def test_dataset_rdf_carries_each_kutai_timur_field(app, full_dataset):
     assert not failures, failures
 
 
+@pytest.mark.ckan_config("ckanext.satudata.approval.on_edit", "keep")
 def test_dataset_rdf_carries_the_verification_note_and_the_change_mark(app, make_dataset, portal):
-    dataset = make_dataset("approved")
-    helpers.call_action("package_patch", ctx(portal.editor), id=dataset["id"], title="Judul baru")
+    """Without revisions an edit of verified data is published at once and marked."""
+    dataset = make_dataset("pending")
     helpers.call_action("satudata_dataset_approve", ctx(portal.walidata), id=dataset["id"], note="Diperiksa")
     helpers.call_action("package_patch", ctx(portal.editor), id=dataset["id"], notes="Deskripsi baru")
     shown = helpers.call_action("package_show", {"ignore_auth": True}, id=dataset["id"])
