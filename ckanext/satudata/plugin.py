@@ -11,7 +11,7 @@ import ckan.plugins.toolkit as tk
 from ckan.common import CKANConfig
 from ckan.lib.plugins import DefaultTranslation
 
-from ckanext.satudata import dataapi, harvesting, notifications, search, uploads, visibility, workflow
+from ckanext.satudata import dataapi, harvesting, notifications, search, throttle, uploads, visibility, workflow
 from ckanext.satudata.helpers import get_helpers
 from ckanext.satudata.logic.action import get_actions
 from ckanext.satudata.logic.auth import get_auth_functions
@@ -38,6 +38,7 @@ class SatudataPlugin(p.SingletonPlugin, DefaultTranslation, visibility.SatudataP
     p.implements(IXloader, inherit=True)
     p.implements(p.IMiddleware, inherit=True)
     p.implements(p.ISignal)
+    p.implements(p.IAuthenticator, inherit=True)
 
     # IConfigurer
     def update_config(self, config: CKANConfig):
@@ -105,4 +106,10 @@ class SatudataPlugin(p.SingletonPlugin, DefaultTranslation, visibility.SatudataP
 
     # ISignal
     def get_signal_subscriptions(self):
-        return {tk.signals.action_succeeded: [notifications.on_action_succeeded, flash_revision]}
+        return {tk.signals.action_succeeded: [notifications.on_action_succeeded, flash_revision],
+                tk.signals.failed_login: [throttle.on_failed_login]}
+
+    # IAuthenticator
+    def authenticate(self, identity: dict[str, Any]):
+        throttle.refuse_login(identity)
+        return None  # core's authenticator checks the password

@@ -165,3 +165,19 @@ def enforce_csrf_for_sessions(app: Any) -> None:
             csrf.protect()
 
     app.before_request(check)
+
+
+def throttle_password_reset(app: Any) -> None:
+    """At most ``throttle.RESET_PER_HOUR`` password reset requests per address
+    and hour: each one sends an e-mail."""
+    from flask import request
+    from ckanext.satudata import throttle
+
+    def check():
+        if request.method == "POST" and request.endpoint == "user.request_reset":
+            message = throttle.check_password_reset()
+            if message:
+                return tk.abort(429, message)
+        return None
+
+    app.before_request(check)

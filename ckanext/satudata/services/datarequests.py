@@ -13,7 +13,6 @@ e-mail, and no HTML at all (pages escape everything in any case).
 from __future__ import annotations
 
 import datetime
-import hashlib
 import logging
 import re
 import statistics as stats
@@ -24,7 +23,7 @@ import sqlalchemy as sa
 import ckan.model as model
 import ckan.plugins.toolkit as tk
 
-from ckanext.satudata import common, visibility
+from ckanext.satudata import common, throttle, visibility
 from ckanext.satudata.logic import roles
 from ckanext.satudata.logic.validators import satudata_email
 
@@ -102,54 +101,19 @@ def validate(data_dict: dict[str, Any], context: dict[str, Any]) -> dict[str, An
 # ---------------------------------------------------------------------------
 # Rate limit (Redis)
 
-def _client_key() -> Optional[str]:
-    from flask import has_request_context, request
-    if not has_request_context():
-        return None
-    address = request.remote_addr or ""
-    hops = int(tk.config.get("ckanext.satudata.requests.proxy_hops") or 0)
-    forwarded = [a.strip() for a in request.headers.get("X-Forwarded-For", "").split(",") if a.strip()]
-    if hops and len(forwarded) >= hops:
-        # Behind N trusted proxies the client is the N-th address from the right.
-        address = forwarded[-hops]
-    return hashlib.sha256(address.encode()).hexdigest()[:32]
-
-
-def _rate_key(client: str) -> str:
-    return f"{tk.config.get('ckan.site_id')}:satudata:requests:{client}"
-
-
 def check_rate(context: dict[str, Any]) -> None:
     """Refuses a request past the hourly limit of the caller's address
     (the Walidata and calls outside a web request are not limited)."""
-    client = _client_key()
-    limit = tk.config.get("ckanext.satudata.requests.per_hour")
-    if client is None or not limit or roles.is_walidata(visibility.user_of(context)):
+    if roles.is_walidata(visibility.user_of(context)):
         return
-    from ckan.lib.redis import connect_to_redis
-    try:
-        used = int(connect_to_redis().get(_rate_key(client)) or 0)
-    except Exception:
-        log.exception("Redis unavailable for the data request rate limit")
-        return
-    if used >= limit:
+    if throttle.exceeded("requests", throttle.client_address(), tk.config.get("ckanext.satudata.requests.per_hour")):
         raise tk.ValidationError({"rate_limit": [tk._(
             "Too many requests from your address; please try again in an hour "
             "or contact the Walidata directly")]})
 
 
 def _count_rate() -> None:
-    client = _client_key()
-    if client is None:
-        return
-    from ckan.lib.redis import connect_to_redis
-    try:
-        redis = connect_to_redis()
-        key = _rate_key(client)
-        if redis.incr(key) == 1:
-            redis.expire(key, 3600)
-    except Exception:
-        log.exception("Redis unavailable for the data request rate limit")
+    throttle.hit("requests", throttle.client_address(), 3600)
 
 
 # ---------------------------------------------------------------------------

@@ -20,4 +20,5 @@ def make_middleware(app: Any) -> Any:
         app.after_request(security.secure_response)
         security.register_error_pages(app)
         security.enforce_csrf_for_sessions(app)
+        security.throttle_password_reset(app)
     return app

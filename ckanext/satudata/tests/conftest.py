@@ -29,6 +29,17 @@ def _satudata_plugins(with_plugins):
     yield
 
 
+@pytest.fixture(autouse=True)
+def _no_limits_left_over():
+    """Each test starts with nothing counted against 127.0.0.1 or an account
+    (data requests, sign-ins, password resets: throttle.py)."""
+    from ckan.lib.redis import connect_to_redis
+    redis = connect_to_redis()
+    for key in redis.scan_iter(f"{tk.config.get('ckan.site_id')}:satudata:*"):
+        redis.delete(key)
+    yield
+
+
 @pytest.fixture
 def clean_db(reset_db, migrate_db_for):
     """Core's clean_db plus the migrations of the plugins that have tables."""

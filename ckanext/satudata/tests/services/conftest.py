@@ -8,21 +8,10 @@ import datetime
 import pytest
 import sqlalchemy as sa
 
-import ckan.plugins.toolkit as tk
 from ckan import model
 from ckan.lib import search
-from ckan.lib.redis import connect_to_redis
 
 from ckanext.satudata.tests.conftest import delivered, run_jobs  # noqa: F401 (used by its tests)
-
-
-@pytest.fixture(autouse=True)
-def _no_rate_limit_left_over():
-    """Each test starts with no data request counted against 127.0.0.1."""
-    redis = connect_to_redis()
-    for key in redis.scan_iter(f"{tk.config.get('ckan.site_id')}:satudata:*"):
-        redis.delete(key)
-    yield
 
 
 class Visitors:
