@@ -181,3 +181,41 @@ def throttle_password_reset(app: Any) -> None:
         return None
 
     app.before_request(check)
+
+
+# ---------------------------------------------------------------------------
+# Server-side fetches go to the public internet only (SSRF)
+
+def address_problem(url: str) -> Optional[str]:
+    """Why the portal must not fetch ``url`` itself (a harvest source), or None.
+
+    Only http(s); the host, resolved now, must not be loopback, private,
+    link-local, reserved, multicast or unspecified (Solr, Redis, PostgreSQL and
+    cloud metadata answer there), unless ``host:port`` is listed in
+    ``ckanext.satudata.fetch.allowed_hosts``. A name that does not resolve
+    now is accepted (it fetches nothing); the check runs again when a harvest
+    job starts."""
+    import ipaddress
+    import socket
+    from urllib.parse import urlsplit
+    try:
+        parts = urlsplit((url or "").strip())
+        port = parts.port or (443 if parts.scheme == "https" else 80)
+    except ValueError:
+        return tk._("The address is not a valid web address")
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        return tk._("Only http and https addresses can be harvested")
+    host = parts.hostname
+    allowed = {h.strip().lower() for h in tk.config.get("ckanext.satudata.fetch.allowed_hosts") or []}
+    if f"{host.lower()}:{port}" in allowed:
+        return None
+    try:
+        addresses = {info[4][0] for info in socket.getaddrinfo(host, port, proto=socket.IPPROTO_TCP)}
+    except (socket.gaierror, UnicodeError, OSError):
+        return None
+    for address in addresses:
+        ip = ipaddress.ip_address(address.split("%")[0])
+        if not ip.is_global or ip.is_multicast:
+            return tk._("The address {host} is inside the portal's own network; the portal only harvests "
+                        "public addresses").format(host=host)
+    return None

@@ -34,7 +34,7 @@ def get_actions() -> dict[str, Callable[..., Any]]:
     # Interoperability: RDF shows only public datasets; harvest sources name the
     # Instansi that receives their datasets.
     for name in ("dcat_dataset_show", "dcat_catalog_show", "dcat_catalog_search",
-                 "harvest_source_create", "harvest_source_update"):
+                 "harvest_source_create", "harvest_source_update", "harvest_job_create"):
         actions[name] = getattr(interop, name)
     # Tabular preview and Data API
     for name in ("xloader_submit", "datastore_create", "datastore_delete"):

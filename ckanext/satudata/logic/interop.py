@@ -24,7 +24,7 @@ import ckan.model as model
 import ckan.plugins.toolkit as tk
 from ckan.types import Context, DataDict
 
-from ckanext.satudata import common, visibility
+from ckanext.satudata import common, security, visibility
 
 
 def _public_context(context: Context) -> Context:
@@ -69,6 +69,12 @@ def dcat_catalog_search(next_action, context: Context, data_dict: DataDict):
 # ---------------------------------------------------------------------------
 # Harvest sources: the Walidata's
 
+def _check_address(url: str) -> None:
+    problem = security.address_problem(url)
+    if problem:
+        raise tk.ValidationError({"url": [problem]})
+
+
 def _check_instansi(data_dict: DataDict) -> None:
     from ckanext.satudata.harvesting import INSTANSI_KEY
     try:
@@ -93,6 +99,7 @@ def harvest_source_create(next_action, context: Context, data_dict: DataDict):
     Imported datasets wait for verification as ``pending``."""
     tk.check_access("harvest_source_create", context, data_dict)
     _check_instansi(data_dict)
+    _check_address(data_dict.get("url") or "")
     return next_action(context, data_dict)
 
 
@@ -101,4 +108,17 @@ def harvest_source_update(next_action, context: Context, data_dict: DataDict):
     """ckanext-harvest's harvest_source_update, checking ``instansi`` in ``config``."""
     tk.check_access("harvest_source_update", context, data_dict)
     _check_instansi(data_dict)
+    if "url" in data_dict:
+        _check_address(data_dict.get("url") or "")
+    return next_action(context, data_dict)
+
+
+@tk.chained_action
+def harvest_job_create(next_action, context: Context, data_dict: DataDict):
+    """ckanext-harvest's harvest_job_create; the source's address is checked
+    again (a name may point elsewhere since the source was saved)."""
+    tk.check_access("harvest_job_create", context, data_dict)
+    source = model.Package.get(data_dict.get("source_id") or "")
+    if source is not None:
+        _check_address(source.url or "")
     return next_action(context, data_dict)

@@ -97,3 +97,29 @@ def test_the_api_refuses_a_bad_search_without_echoing_the_query(portal, api):
 def test_a_refusal_outside_the_api_is_403_not_500(portal, app):
     response = app.get("/api/2/util/user/autocomplete?q=wal")
     assert response.status_code == 403
+
+
+@pytest.mark.parametrize("url", [
+    "http://127.0.0.1:8983/solr/ckan", "http://localhost:6379/", "http://[::1]:5432/",
+    "http://169.254.169.254/latest/meta-data/", "http://10.0.0.5/", "http://192.168.1.1/catalog.ttl",
+    "file:///etc/passwd", "gopher://127.0.0.1:6379/_INFO", "ftp://data.example.go.id/",
+])
+def test_a_harvest_source_cannot_point_into_the_portals_network(portal, api, url):
+    """Hardening finding 4: a source at Solr's address was accepted and run, and
+    the job report echoed Solr's answer."""
+    status, body = api.call("harvest_source_create", portal.walidata, locale="id", url=url, source_type="ckan",
+                            title="Sumber", name="sumber-dalam", owner_org=portal.orgs["diskominfo"]["id"])
+    assert status == 409 and "url" in body["error"], body
+    assert api.call("harvest_source_show", portal.walidata, id="sumber-dalam")[0] == 404
+
+
+def test_a_saved_source_is_checked_again_when_a_job_starts(portal, api):
+    source = api.ok("harvest_source_create", portal.walidata, url="https://data.example.go.id/",
+                    source_type="ckan", title="Portal lain", name="portal-lain",
+                    owner_org=portal.orgs["diskominfo"]["id"])
+    # Its address is changed behind the form's back (as a name can be re-pointed).
+    from ckan import model
+    model.Package.get(source["id"]).url = "http://127.0.0.1:8983/solr/ckan"
+    model.repo.commit()
+    status, body = api.call("harvest_job_create", portal.walidata, source_id=source["id"])
+    assert status == 409 and "url" in body["error"], body

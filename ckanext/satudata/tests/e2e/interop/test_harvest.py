@@ -16,6 +16,10 @@ from ckanext.satudata.tests.conftest import ctx
 from ckanext.satudata.tests.e2e.interop import servers
 from ckanext.satudata.tests.e2e.interop.conftest import FREQUENCY
 
+# The second CKAN site of these tests listens on loopback: allowed here only.
+pytestmark = pytest.mark.ckan_config("ckanext.satudata.fetch.allowed_hosts",
+                                     f"127.0.0.1:{servers.PEER_PORT}")
+
 
 def _create_source(api, walidata, url: str, source_type: str, instansi: str) -> dict:
     return api.ok("harvest_source_create", walidata, name=f"impor-{source_type}-{uuid.uuid4().hex[:6]}",
