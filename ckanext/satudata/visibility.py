@@ -197,3 +197,58 @@ def hide_history(pkg: model.Package, deleted: bool = False) -> None:
         sa.text("UPDATE activity SET permission_labels = :labels "
                 "WHERE object_id = :id AND permission_labels && ARRAY['public']"),
         {"labels": labels, "id": pkg.id})
+
+
+# ---------------------------------------------------------------------------
+# People: roles for the public, names for the workflow's own people
+
+PEOPLE_FIELDS = ("approval_by", "approval_submitted_by")
+
+
+def names_people(user: Any) -> Callable[[dict[str, Any]], bool]:
+    """Does ``user`` see who submitted and who verified a dataset (usernames)?
+    The Walidata and the Pembina Data do, and the Produsen Data of the
+    dataset's Instansi; everyone else sees roles (``role_of``)."""
+    u = roles._user(user)
+    if u is None:
+        return lambda pkg_dict: False
+    if roles.is_walidata(u) or roles.is_pembina(u):
+        return lambda pkg_dict: True
+    own = set(roles.producer_org_ids(u))
+    return lambda pkg_dict: pkg_dict.get("owner_org") in own
+
+
+def role_of(field: str, name: str, pkg_dict: dict[str, Any]) -> str:
+    """How the public reads a person of the workflow: "Walidata", "Pembina Data"
+    or "Produsen Data <Instansi>"."""
+    role = _role(name)
+    if role == "walidata":
+        return tk._("Walidata")
+    if role == "pembina" and field == "approval_by":
+        return tk._("Pembina Data")
+    org = (pkg_dict.get("organization") or {}).get("title") or ""
+    return tk._("Produsen Data {instansi}").format(instansi=org).strip()
+
+
+def _role(name: str) -> str:
+    """``walidata``, ``pembina`` or ``produsen``: asked once per person and
+    request (a search page names the same few people again and again)."""
+    from flask import g, has_app_context
+    cache = None
+    if has_app_context():
+        cache = g.setdefault("satudata_roles", {})
+        if name in cache:
+            return cache[name]
+    role = "walidata" if roles.is_walidata(name) else "pembina" if roles.is_pembina(name) else "produsen"
+    if cache is not None:
+        cache[name] = role
+    return role
+
+
+def show_roles(pkg_dict: dict[str, Any], sees_names: Callable[[dict[str, Any]], bool]) -> None:
+    """Replace usernames in ``pkg_dict`` by roles unless the asker sees names."""
+    if sees_names(pkg_dict):
+        return
+    for field in PEOPLE_FIELDS:
+        if pkg_dict.get(field):
+            pkg_dict[field] = role_of(field, pkg_dict[field], pkg_dict)

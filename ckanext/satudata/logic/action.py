@@ -550,17 +550,25 @@ def satudata_revision_discard(context: Context, data_dict: DataDict) -> dict[str
 def package_search(next_action, context: Context, data_dict: DataDict):
     """Core's package_search. A search Solr cannot run (unbalanced brackets, a
     start past the end) is refused with a short message: core's echoes the
-    whole Solr query, with the asker's permission labels."""
+    whole Solr query, with the asker's permission labels. Who submitted and who
+    verified a dataset is a role ("Walidata", "Produsen Data <Instansi>") except
+    for the Walidata, the Pembina Data and the dataset's Produsen Data."""
     import pysolr
     from ckan.lib.search.common import SearchError
     try:
-        return next_action(context, data_dict)
+        result = next_action(context, data_dict)
     except SearchError:
         raise tk.ValidationError({"q": [security.search_refusal()]})
     except pysolr.SolrError as e:
         if "(HTTP 400)" not in str(e):
             raise  # Solr down or failing: not the asker's doing
         raise tk.ValidationError({"q": [security.search_refusal()]})
+    if not context.get("ignore_auth"):
+        sees_names = visibility.names_people(visibility.user_of(context))
+        for pkg_dict in result.get("results") or []:
+            if isinstance(pkg_dict, dict):
+                visibility.show_roles(pkg_dict, sees_names)
+    return result
 
 
 @tk.side_effect_free

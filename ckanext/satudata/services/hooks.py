@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ckanext.satudata import security
+from ckanext.satudata import security, visibility
 from ckanext.satudata.services import stars, usage
 
 
@@ -12,6 +12,10 @@ def after_dataset_show(context: dict[str, Any], pkg_dict: dict[str, Any]) -> Non
     # computed keys would be stored as resource extras.
     if not context.get("for_update"):
         stars.annotate(pkg_dict)
+    # What people outside the workflow read (pages, API, RDF) names roles, not
+    # usernames; the portal's own reads (ignore_auth) and edits keep the names.
+    if not (context.get("ignore_auth") or context.get("for_update") or context.get("for_edit")):
+        visibility.show_roles(pkg_dict, visibility.names_people(visibility.user_of(context)))
 
 
 def make_middleware(app: Any) -> Any:

@@ -402,3 +402,26 @@ def test_a_change_waiting_for_the_walidata_reaches_no_public_surface(portal, wor
         assert _call(api, "package_show", user, id=world["private_revision"]["id"]) is None, role
         headers = api.headers(user)
         assert "bocor" not in app.get("/catalog.ttl", headers=headers).get_data(as_text=True).lower(), role
+
+
+def test_the_public_reads_roles_not_usernames(portal, make_dataset, api, app):
+    """Hardening finding 3: who submitted and who verified a dataset were public
+    usernames in package_show, package_search and the RDF."""
+    dataset = make_dataset("approved", title="Data Peran")
+    names = {portal.editor["name"], portal.walidata["name"]}
+    for user in (None, portal.outsider, portal.other_editor):
+        shown = _call(api, "package_show", user, id=dataset["id"])
+        assert shown["approval_by"] == "Walidata"
+        assert shown["approval_submitted_by"] == "Produsen Data Dinkes"
+        found = _call(api, "package_search", user, q="Peran")["results"][0]
+        assert {found["approval_by"], found["approval_submitted_by"]} == {"Walidata", "Produsen Data Dinkes"}
+    rdf = app.get(f"/dataset/{dataset['name']}.ttl").get_data(as_text=True)
+    catalog = app.get("/catalog.ttl").get_data(as_text=True)
+    for text in (rdf, catalog):
+        assert "Produsen Data Dinkes" in text
+        assert not any(f'"{n}"' in text for n in names), names
+    # The workflow's own people still see who did what.
+    for user in (portal.editor, portal.walidata):
+        shown = _call(api, "package_show", user, id=dataset["id"])
+        assert shown["approval_submitted_by"] == portal.editor["name"]
+        assert shown["approval_by"] == portal.walidata["name"]

@@ -144,12 +144,15 @@ def _groups(g, ds, d):
     assert _one(g, theme, SKOS.prefLabel) == Literal("Kesehatan", lang="id")
 
 
-def _workflow(predicate, field):
+def _workflow(predicate, field, public=None):
+    """``public``: the public RDF names a role there, never the username."""
     def check(g, ds, d):
         value = _one(g, ds, predicate)
         if field == "approval_checks":
             import json
             assert json.loads(str(value)) == d[field]
+        elif public:
+            assert str(value).startswith(public) and str(value) != str(d[field])
         else:
             assert str(value) == str(d[field])
     return check
@@ -161,9 +164,9 @@ FIELD_CHECKS = {
     "maintainer_email": _contact, "frekuensi": _frekuensi, "level_penyajian": _level, "tahun": _tahun,
     "cakupan": _cakupan, "rujukan": _rujukan, "prioritas": _prioritas,
     "approval_status": _workflow(SATUDATA.verificationStatus, "approval_status"),
-    "approval_by": _workflow(SATUDATA.verifiedBy, "approval_by"),
+    "approval_by": _workflow(SATUDATA.verifiedBy, "approval_by", public="Pembina Data"),  # priority data
     "approval_at": _workflow(SATUDATA.verifiedAt, "approval_at"),
-    "approval_submitted_by": _workflow(SATUDATA.submittedBy, "approval_submitted_by"),
+    "approval_submitted_by": _workflow(SATUDATA.submittedBy, "approval_submitted_by", public="Produsen Data "),
     "approval_submitted_at": _workflow(SATUDATA.submittedAt, "approval_submitted_at"),
     "approval_checks": _workflow(SATUDATA.validationResults, "approval_checks"),
 }
@@ -220,9 +223,11 @@ def _check_round_trip(app, full_dataset, fmt):
     [parsed] = list(parser.datasets())
     for field in ("title", "name", "notes", "license_id", "owner_org", "private", "sumber", "maintainer",
                   "maintainer_email", "frekuensi", "level_penyajian", "tahun", "cakupan", "prioritas",
-                  "approval_status", "approval_by", "approval_at", "approval_submitted_by",
-                  "approval_submitted_at", "approval_checks"):
+                  "approval_status", "approval_at", "approval_submitted_at", "approval_checks"):
         assert parsed[field] == full_dataset[field], (fmt, field)
+    # People are roles in the public RDF (hardening finding 3).
+    assert parsed["approval_by"] == "Pembina Data"  # priority data: the Pembina approved last
+    assert parsed["approval_submitted_by"].startswith("Produsen Data ")
     assert sorted(parsed["rujukan"]) == sorted(full_dataset["rujukan"])
     assert sorted(t["name"] for t in parsed["tags"]) == sorted(t["name"] for t in full_dataset["tags"])
     assert [g["name"] for g in parsed["groups"]] == ["kesehatan"]
