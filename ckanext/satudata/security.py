@@ -116,7 +116,8 @@ def register_error_pages(app: Any) -> None:
     the end) is 400 and never shows the query (it holds the asker's permission
     labels), as is invalid input; a refusal is 403 and a missing object 404,
     not a 500."""
-    from werkzeug.exceptions import BadRequest, Forbidden, NotFound
+    from sqlalchemy import exc as sa_exc
+    from werkzeug.exceptions import BadRequest, Forbidden, NotFound, ServiceUnavailable
     from ckan.lib.search.common import SearchError
 
     def answer(exception_class, message):
@@ -125,6 +126,16 @@ def register_error_pages(app: Any) -> None:
         return handler
 
     app.register_error_handler(SearchError, answer(BadRequest, lambda e: search_refusal()))
+
+    def busy(error: Exception):
+        if not _busy(error):
+            raise error
+        from ckan.model import Session
+        Session.rollback()
+        return app.handle_http_exception(ServiceUnavailable(description=tk._(
+            "The portal is busy with this data right now; please try again in a minute.")))
+
+    app.register_error_handler(sa_exc.OperationalError, busy)
     app.register_error_handler(tk.ValidationError, answer(BadRequest, lambda e: "; ".join(
         str(m) for messages in (e.error_dict or {}).values()
         for m in (messages if isinstance(messages, list) else [messages]))))
@@ -219,3 +230,72 @@ def address_problem(url: str) -> Optional[str]:
             return tk._("The address {host} is inside the portal's own network; the portal only harvests "
                         "public addresses").format(host=host)
     return None
+
+
+# ---------------------------------------------------------------------------
+# One blocked statement must not hang the portal
+
+def install_database_timeouts() -> None:
+    """Every database connection (CKAN's and the DataStore's) used while a web
+    request is served waits at most ``ckanext.satudata.db.lock_timeout`` for a
+    lock and runs a statement at most ``ckanext.satudata.db.statement_timeout``
+    (PostgreSQL settings); outside a request (jobs worker, loader, CLI) the
+    server's defaults hold. A request that hits one is answered 503 with a
+    message to try again (``register_error_pages``), never left hanging."""
+    import sqlalchemy as sa
+    from flask import has_request_context
+
+    if getattr(install_database_timeouts, "installed", False):
+        return
+    install_database_timeouts.installed = True  # type: ignore[attr-defined]
+
+    def checkout(dbapi_connection, connection_record, connection_proxy):
+        if has_request_context():
+            wanted = (str(tk.config.get("ckanext.satudata.db.lock_timeout")),
+                      str(tk.config.get("ckanext.satudata.db.statement_timeout")))
+        else:
+            wanted = ("0", "0")
+        # The settings hold for the connection's session: set them on change only.
+        if connection_record.info.get("satudata_timeouts") == wanted:
+            return
+        cursor = dbapi_connection.cursor()
+        try:
+            cursor.execute("SELECT set_config('lock_timeout', %s, false), "
+                           "set_config('statement_timeout', %s, false)", wanted)
+        finally:
+            cursor.close()
+        if not dbapi_connection.autocommit:
+            dbapi_connection.commit()
+        connection_record.info["satudata_timeouts"] = wanted
+
+    def on_error(exception_context):
+        if has_request_context() and _busy(exception_context):
+            from flask import g
+            g.satudata_busy = True
+
+    sa.event.listen(sa.pool.Pool, "checkout", checkout)
+    sa.event.listen(sa.engine.Engine, "handle_error", on_error)
+
+
+def busy_answer(response: Any) -> Any:
+    """after_request: a request that failed on a lock or statement timeout is a
+    503 with a message to try again (the Action API catches every exception as a
+    500 of its own)."""
+    from flask import g, request
+    if response.status_code != 500 or not g.get("satudata_busy"):
+        return response
+    import json as _json
+    message = tk._("The portal is busy with this data right now; please try again in a minute.")
+    response.status_code = 503
+    response.headers["Retry-After"] = "60"
+    if "/api/" in request.path:
+        response.set_data(_json.dumps({"success": False, "error": {"__type": "Busy", "message": message}}))
+        response.mimetype = "application/json"
+    return response
+
+
+def _busy(error: Any) -> bool:
+    """A lock or statement timeout (an SQLAlchemy error, or its handle_error context)."""
+    import psycopg2.errors
+    original = getattr(error, "orig", None) or getattr(error, "original_exception", None)
+    return isinstance(original, (psycopg2.errors.LockNotAvailable, psycopg2.errors.QueryCanceled))

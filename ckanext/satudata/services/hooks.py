@@ -25,4 +25,6 @@ def make_middleware(app: Any) -> Any:
         security.register_error_pages(app)
         security.enforce_csrf_for_sessions(app)
         security.throttle_password_reset(app)
+        security.install_database_timeouts()
+        app.after_request(security.busy_answer)
     return app

@@ -123,3 +123,32 @@ def test_a_saved_source_is_checked_again_when_a_job_starts(portal, api):
     model.repo.commit()
     status, body = api.call("harvest_job_create", portal.walidata, source_id=source["id"])
     assert status == 409 and "url" in body["error"], body
+
+
+@pytest.mark.ckan_config("ckanext.satudata.db.lock_timeout", "1s")
+def test_a_locked_table_gets_a_busy_answer_not_a_hanging_portal(portal, make_dataset, app):
+    """Hardening finding 6: a statement waiting for a lock held by the loader hung
+    the request (145 s) and, behind it, the portal."""
+    import time
+
+    import psycopg2
+
+    import ckan.plugins.toolkit as tk
+    from ckan import model
+    dataset = make_dataset("approved")
+    model.Session.remove()  # nothing of the dataset left in this process's session
+    holder = psycopg2.connect(tk.config.get("sqlalchemy.url"))
+    try:
+        with holder.cursor() as cursor:
+            cursor.execute("LOCK TABLE package IN ACCESS EXCLUSIVE MODE")
+        started = time.monotonic()
+        response = app.get(f"/id/api/3/action/package_show?id={dataset['id']}")
+        waited = time.monotonic() - started
+    finally:
+        holder.rollback()
+        holder.close()
+    assert response.status_code == 503, (response.status_code, response.get_data(as_text=True)[:3000])
+    assert "sibuk" in response.get_data(as_text=True)
+    assert waited < 10
+    # Once the lock is gone the portal answers again.
+    assert app.get(f"/api/3/action/package_show?id={dataset['id']}").status_code == 200
