@@ -36,6 +36,7 @@ __all__ = [
     "satudata_field_label",
     "satudata_revision_change",
     "satudata_diff_value",
+    "satudata_error_page",
     "satudata_available_steps",
     "satudata_user_display",
     "satudata_check_message",
@@ -329,3 +330,31 @@ def satudata_number(value: Any) -> str:
     if tk.h.lang() == "en":
         return text
     return text.replace(",", "\x00").replace(".", ",").replace("\x00", ".")
+
+
+def satudata_error_page(code: Any, content: Any) -> dict[str, str]:
+    """Title and text of the portal's error page in the page's language. Core's
+    own texts (werkzeug's English descriptions, "Internal server error") are
+    replaced; a message the portal wrote (already translated) is kept."""
+    from werkzeug.exceptions import default_exceptions
+    if isinstance(code, (list, tuple)):
+        code = code[0] if code else 500
+    try:
+        code = int(code)
+    except (TypeError, ValueError):
+        code = 500
+    titles = {400: tk._("The request cannot be processed"), 403: tk._("Not allowed"),
+              404: tk._("Page not found"), 429: tk._("Too many requests"),
+              503: tk._("The portal is busy")}
+    texts = {404: tk._("The address may be mistyped, or the page was moved or removed. Search the "
+                       "catalogue, or start again from the home page."),
+             500: tk._("The error has been recorded. Please try again later; if it happens again, "
+                       "tell the Walidata (see Help)."),
+             403: tk._("You may not open this page. Sign in, or ask the Walidata for access."),
+             400: tk._("The request has a mistake. Go back and check what was typed.")}
+    text = str(content or "")
+    core = default_exceptions.get(code)
+    if not text or text == "Internal server error" or (core is not None and text == core.description):
+        text = texts.get(code, texts[500])
+    return {"code": str(code), "title": titles.get(code, tk._("Something went wrong on the server")),
+            "text": text}

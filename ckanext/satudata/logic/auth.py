@@ -111,6 +111,17 @@ def satudata_dataset_withdraw(context: Context, data_dict: DataDict) -> AuthResu
     return _no(tk._("Only a Produsen Data of the dataset's Instansi can ask for its withdrawal"))
 
 
+@tk.chained_auth_function
+def user_autocomplete(next_auth, context: Context, data_dict: DataDict) -> AuthResult:
+    """Names of accounts are for who adds members: the Walidata and the admins of
+    an Instansi (core lets any signed-in person list them, ``walidata`` and
+    ``admin`` included)."""
+    user = roles._user(_user(context))
+    if user is not None and (roles.is_walidata(user) or roles.memberships(user.id, ("admin",)).first()):
+        return next_auth(context, data_dict)
+    return _no(tk._("Only the Walidata and the admins of an Instansi can look up accounts"))
+
+
 def satudata_revision_discard(context: Context, data_dict: DataDict) -> AuthResult:
     """A Produsen Data of the dataset's Instansi takes their change back; the
     Walidata returns it with a note instead (``satudata_dataset_reject``)."""
@@ -402,7 +413,7 @@ def get_auth_functions() -> dict[str, Callable[..., AuthResult]]:
         "package_create", "package_update", "package_delete",
         "bulk_update_public", "bulk_update_delete", "bulk_update_private",
         "satudata_revision_discard", "satudata_revision_show", "satudata_dataset_withdraw",
-        "resource_update", "resource_patch", "resource_delete",
+        "resource_update", "resource_patch", "resource_delete", "user_autocomplete",
         "datastore_create", "datastore_upsert", "datastore_delete", "datastore_records_delete",
         "member_create", "member_delete",
         "harvest_source_create", "harvest_source_update", "harvest_source_delete", "harvest_job_create",

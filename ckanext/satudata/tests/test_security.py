@@ -152,3 +152,25 @@ def test_a_locked_table_gets_a_busy_answer_not_a_hanging_portal(portal, make_dat
     assert waited < 10
     # Once the lock is gone the portal answers again.
     assert app.get(f"/api/3/action/package_show?id={dataset['id']}").status_code == 200
+
+
+@pytest.mark.parametrize("locale,title,text", [
+    ("id", "Halaman tidak ditemukan", "Alamat mungkin salah ketik"),
+    ("en", "Page not found", "The address may be mistyped"),
+])
+def test_the_not_found_page_is_the_portals_own_in_its_language(app, locale, title, text):
+    response = app.get(f"/{locale}/halaman-yang-tidak-ada")
+    assert response.status_code == 404
+    page = response.get_data(as_text=True)
+    assert title in page and text in page
+    assert "The requested URL was not found on the server" not in page
+
+
+@pytest.mark.parametrize("who,allowed", [("outsider", False), ("editor", False), ("member", False),
+                                         ("admin", True), ("walidata", True)])
+def test_account_names_are_looked_up_only_by_who_adds_members(portal, api, who, allowed):
+    user = portal.outsider if who == "outsider" else getattr(portal, who)
+    status, body = api.call("user_autocomplete", user, q="wal")
+    assert (status == 200) is allowed, (who, status, body)
+    if not allowed:
+        assert "walidata" not in str(body)
