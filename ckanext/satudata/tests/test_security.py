@@ -126,32 +126,39 @@ def test_a_saved_source_is_checked_again_when_a_job_starts(portal, api):
 
 
 @pytest.mark.ckan_config("ckanext.satudata.db.lock_timeout", "1s")
-def test_a_locked_table_gets_a_busy_answer_not_a_hanging_portal(portal, make_dataset, app):
+def test_a_locked_row_gets_a_busy_answer_not_a_hanging_portal(portal, make_dataset, api):
     """Hardening finding 6: a statement waiting for a lock held by the loader hung
-    the request (145 s) and, behind it, the portal."""
+    the request (145 s) and, behind it, the portal. Here another connection
+    holds the dataset's row (as a long write would); an edit through the API
+    waits one second, not for ever."""
     import time
 
     import psycopg2
 
     import ckan.plugins.toolkit as tk
-    from ckan import model
     dataset = make_dataset("approved")
-    model.Session.remove()  # nothing of the dataset left in this process's session
+    import threading
     holder = psycopg2.connect(tk.config.get("sqlalchemy.url"))
+    # Without the fix the edit would wait for ever: the lock goes after 15 s anyway.
+    release = threading.Timer(15, holder.rollback)
     try:
         with holder.cursor() as cursor:
-            cursor.execute("LOCK TABLE package IN ACCESS EXCLUSIVE MODE")
+            # The holder itself never waits long (other connections may read the table).
+            cursor.execute("SET lock_timeout = '5s'")
+            cursor.execute("SELECT id FROM package WHERE id = %s FOR UPDATE", (dataset["id"],))
+        release.start()
         started = time.monotonic()
-        response = app.get(f"/id/api/3/action/package_show?id={dataset['id']}")
+        status, body = api.call("package_patch", portal.walidata, locale="id", id=dataset["id"], title="Baru")
         waited = time.monotonic() - started
     finally:
+        release.cancel()
         holder.rollback()
         holder.close()
-    assert response.status_code == 503, (response.status_code, response.get_data(as_text=True)[:3000])
-    assert "sibuk" in response.get_data(as_text=True)
+    assert status == 503, (status, body)
+    assert "sibuk" in str(body["error"])
     assert waited < 10
     # Once the lock is gone the portal answers again.
-    assert app.get(f"/api/3/action/package_show?id={dataset['id']}").status_code == 200
+    assert api.ok("package_patch", portal.walidata, id=dataset["id"], title="Baru")["title"] == "Baru"
 
 
 @pytest.mark.parametrize("locale,title,text", [
