@@ -69,16 +69,21 @@ def _metadata(context: dict[str, Any], pkg: model.Package) -> list[dict[str, Any
     return results
 
 
+def csv_reader(f: Any) -> Any:
+    """A csv reader of an open text file, its delimiter (, ; tab |) sniffed."""
+    sample = f.read(64 * 1024)
+    f.seek(0)
+    try:
+        dialect = csv.Sniffer().sniff(sample, delimiters=",;\t|")
+    except csv.Error:
+        dialect = csv.excel
+    return csv.reader(f, dialect)
+
+
 def _csv_problems(path: str) -> Iterable[str]:
     try:
         with open(path, "r", encoding="utf-8", errors="strict", newline="") as f:
-            sample = f.read(64 * 1024)
-            f.seek(0)
-            try:
-                dialect = csv.Sniffer().sniff(sample, delimiters=",;\t|")
-            except csv.Error:
-                dialect = csv.excel
-            reader = csv.reader(f, dialect)
+            reader = csv_reader(f)
             header = next(reader, None)
             if not header or not any(h.strip() for h in header):
                 yield tk._("the first row must be a header with the column names")

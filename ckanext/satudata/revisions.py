@@ -647,14 +647,8 @@ def _first_rows(path: str, fmt: str) -> list[list[str]]:
     try:
         if fmt == "csv":
             with open(path, encoding="utf-8", errors="replace", newline="") as f:
-                sample = f.read(64 * 1024)
-                f.seek(0)
-                try:
-                    dialect = csv.Sniffer().sniff(sample, delimiters=",;\t|")
-                except csv.Error:
-                    dialect = csv.excel
                 rows = []
-                for row in csv.reader(f, dialect):
+                for row in checks.csv_reader(f):
                     rows.append(row)
                     if len(rows) > _PREVIEW_ROWS:
                         break
