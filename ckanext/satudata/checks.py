@@ -5,17 +5,17 @@ Every failure is reported at once, in the language of the request:
 - the metadata is complete and well formed, by the dataset schema itself;
 - the dataset has at least one file or link;
 - every link is a well-formed http(s) address and every upload is on disk;
-- every uploaded CSV (Python's csv module) and XLSX (openpyxl) parses: UTF-8,
-  a header row, the same number of columns in every row.
+- every uploaded CSV and XLSX loads exactly by the portal's table rules
+  (tables.py): a header naming every column once, the same number of values in
+  every row, no formula without a saved value, the Kamus Data's types obeyed.
 
 The results are stored with the submission so the Walidata's review page shows
 what was checked.
 """
 from __future__ import annotations
 
-import csv
 import os
-from typing import Any, Iterable
+from typing import Any
 from urllib.parse import urlparse
 
 import ckan.lib.plugins as lib_plugins
@@ -23,8 +23,6 @@ import ckan.model as model
 import ckan.plugins.toolkit as tk
 from ckan.lib.uploader import get_resource_uploader
 
-# Reported problems per file are capped so one broken file cannot flood the page.
-_MAX_ROW_PROBLEMS = 5
 
 
 def _result(check: str, ok: bool, message: str, **extra: Any) -> dict[str, Any]:
@@ -69,91 +67,22 @@ def _metadata(context: dict[str, Any], pkg: model.Package) -> list[dict[str, Any
     return results
 
 
-def csv_reader(f: Any) -> Any:
-    """A csv reader of an open text file, its delimiter (, ; tab |) sniffed."""
-    sample = f.read(64 * 1024)
-    f.seek(0)
-    try:
-        dialect = csv.Sniffer().sniff(sample, delimiters=",;\t|")
-    except csv.Error:
-        dialect = csv.excel
-    return csv.reader(f, dialect)
-
-
-def _csv_problems(path: str) -> Iterable[str]:
-    try:
-        with open(path, "r", encoding="utf-8", errors="strict", newline="") as f:
-            reader = csv_reader(f)
-            header = next(reader, None)
-            if not header or not any(h.strip() for h in header):
-                yield tk._("the first row must be a header with the column names")
-                return
-            if any(not h.strip() for h in header):
-                yield tk._("the header has an empty column name")
-            width, bad = len(header), 0
-            for row in reader:
-                if not row:
-                    continue
-                if len(row) != width:
-                    bad += 1
-                    if bad <= _MAX_ROW_PROBLEMS:
-                        yield tk._("line {line} has {found} columns, the header has {expected}").format(
-                            line=reader.line_num, found=len(row), expected=width)
-            if bad > _MAX_ROW_PROBLEMS:
-                yield tk._("{count} more lines have the wrong number of columns").format(
-                    count=bad - _MAX_ROW_PROBLEMS)
-    except UnicodeDecodeError as e:
-        yield tk._("the file is not UTF-8 text (byte {position}); save it as CSV UTF-8").format(
-            position=e.start)
-    except csv.Error as e:
-        yield tk._("the file cannot be read as CSV: {error}").format(error=e)
-
-
-def _xlsx_problems(path: str) -> Iterable[str]:
-    import openpyxl
-    from openpyxl.utils.exceptions import InvalidFileException
-    from zipfile import BadZipFile
-    # A file object, because the file store keeps uploads without an extension
-    # and openpyxl judges a path by its extension.
-    handle = open(path, "rb")
-    try:
-        workbook = openpyxl.load_workbook(handle, read_only=True, data_only=True)
-    except (InvalidFileException, BadZipFile, KeyError, OSError, ValueError) as e:
-        handle.close()
-        yield tk._("the file cannot be opened as an Excel workbook: {error}").format(error=e)
-        return
-    try:
-        sheet = workbook.worksheets[0]
-        rows = sheet.iter_rows(values_only=True)
-        header = next(rows, None)
-        names = [c for c in (header or ()) if c not in (None, "")]
-        if not names:
-            yield tk._("the first row must be a header with the column names")
-            return
-        width = max(i + 1 for i, c in enumerate(header) if c not in (None, ""))
-        if len(names) != width:
-            yield tk._("the header has an empty column name")
-        bad = 0
-        for number, row in enumerate(rows, start=2):
-            used = [i for i, c in enumerate(row) if c not in (None, "")]
-            if used and max(used) >= width:
-                bad += 1
-                if bad <= _MAX_ROW_PROBLEMS:
-                    yield tk._("row {line} has values beyond the {expected} header columns").format(
-                        line=number, expected=width)
-        if bad > _MAX_ROW_PROBLEMS:
-            yield tk._("{count} more lines have the wrong number of columns").format(
-                count=bad - _MAX_ROW_PROBLEMS)
-    finally:
-        workbook.close()
-        handle.close()
-
-
-def _format_of(resource: dict[str, Any]) -> str:
-    fmt = (resource.get("format") or "").strip().lower()
-    if fmt:
-        return fmt
-    return os.path.splitext(urlparse(resource.get("url") or "").path)[1].lstrip(".").lower()
+def _table_problems(resource: dict[str, Any], path: str, staged: bool) -> list[str]:
+    """The exact loader's verdict on a CSV/XLSX (tables.py): the stored load
+    when it read this very file, otherwise an examination of the file."""
+    from ckanext.satudata import dataapi, tables
+    fmt = dataapi.table_format(resource)
+    if fmt is None:
+        return []
+    if not staged:
+        done = dataapi.load_state(resource["id"]) or {}
+        if done.get("state") in ("complete", "error") and done.get("hash") == tables.file_hash(path):
+            return [dataapi.describe(c, p) for c, p in done.get("problems") or []]
+    # A replaced file keeps the Kamus Data of its table, types included.
+    overrides = {name: info.get("type_override") for name, info in tables.existing_info(resource["id"]).items()
+                 if info.get("type_override")}
+    found = tables.examine(path, fmt, overrides)
+    return [dataapi.describe(c, p) for c, p in found["problems"]]
 
 
 def _resources(resources: list[dict[str, Any]], paths: dict[str, str] | None) -> list[dict[str, Any]]:
@@ -170,11 +99,7 @@ def _resources(resources: list[dict[str, Any]], paths: dict[str, str] | None) ->
             if not os.path.isfile(path):
                 problems.append(tk._("the uploaded file is missing from the file store"))
             else:
-                fmt = _format_of(resource)
-                if fmt in ("csv", "text/csv"):
-                    problems.extend(_csv_problems(path))
-                elif fmt in ("xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"):
-                    problems.extend(_xlsx_problems(path))
+                problems.extend(_table_problems(resource, path, staged=paths is not None))
         else:
             # The stored address: package_show adds "http://" to one without a scheme.
             stored = model.Resource.get(resource["id"]) if paths is None else None

@@ -14,6 +14,9 @@ from ckanext.satudata.common import N_
 
 __all__ = [
     "satudata_datastore_status",
+    "satudata_table_format",
+    "satudata_column_type_label",
+    "satudata_format_value",
     "satudata_dataset_quality",
     "satudata_stars_badge",
     "satudata_freshness_label",
@@ -285,6 +288,46 @@ def satudata_datastore_status(resource: dict[str, Any]) -> Optional[dict[str, An
     """The load status of a file for who may edit it; None for everyone else."""
     from ckanext.satudata import dataapi
     return dataapi.status(resource, _current_user())
+
+
+def satudata_table_format(resource: dict[str, Any]) -> Optional[str]:
+    """'csv' or 'xlsx' when the loader reads the file, else None."""
+    from ckanext.satudata import dataapi
+    return dataapi.table_format(resource)
+
+
+def satudata_column_type_label(kind: str) -> str:
+    """A DataStore type in people's words."""
+    from ckanext.satudata import dataapi
+    return dataapi.column_note({"type": kind})
+
+
+def satudata_format_value(value: Any, kind: str) -> str:
+    """A table value as the page's language writes it: ``125.430`` and
+    ``2.608,9`` on the Indonesian pages, ``125,430`` and ``2,608.9`` in English;
+    dates as 31/12/2024; text as it is."""
+    if value is None or value == "":
+        return ""
+    if kind in ("int8", "int4", "int", "numeric", "float8"):
+        from decimal import Decimal, InvalidOperation
+        try:
+            number = Decimal(str(value))
+        except InvalidOperation:
+            return str(value)
+        whole, _, fraction = format(number, "f").partition(".")
+        sign = "-" if whole.startswith("-") else ""
+        whole = f"{int(whole.lstrip('-') or 0):,}"
+        text = sign + whole + ("." + fraction if fraction else "")
+        if tk.h.lang() == "en":
+            return text
+        return text.replace(",", "\x00").replace(".", ",").replace("\x00", ".")
+    if kind == "date":
+        text = str(value)[:10]
+        parts = text.split("-")
+        if len(parts) == 3 and tk.h.lang() != "en":
+            return f"{parts[2]}/{parts[1]}/{parts[0]}"
+        return text
+    return str(value)
 
 
 # ---------------------------------------------------------------------------

@@ -18,7 +18,6 @@ from ckanext.satudata.logic.auth import get_auth_functions
 from ckanext.satudata.services import hooks as services
 from ckanext.satudata.views import get_blueprints
 from ckanext.satudata.views.workflow import flash_revision
-from ckanext.xloader.interfaces import IXloader
 
 
 @tk.blanket.actions(get_actions)
@@ -35,7 +34,6 @@ class SatudataPlugin(p.SingletonPlugin, DefaultTranslation, visibility.SatudataP
     p.implements(p.IPackageController, inherit=True)
     p.implements(p.IResourceController, inherit=True)
     p.implements(p.IPermissionLabels)
-    p.implements(IXloader, inherit=True)
     p.implements(p.IMiddleware, inherit=True)
     p.implements(p.ISignal)
     p.implements(p.IAuthenticator, inherit=True)
@@ -45,7 +43,6 @@ class SatudataPlugin(p.SingletonPlugin, DefaultTranslation, visibility.SatudataP
         tk.add_template_directory(config, "templates")
         tk.add_public_directory(config, "public")
         tk.add_resource("assets", "satudata")
-        dataapi.update_config(config)
 
     # ITranslation
     def i18n_directory(self) -> str:
@@ -97,9 +94,12 @@ class SatudataPlugin(p.SingletonPlugin, DefaultTranslation, visibility.SatudataP
     def before_resource_update(self, context, current: dict[str, Any], resource: dict[str, Any]) -> None:
         uploads.check_upload(resource)
 
-    # IXloader
-    def can_upload(self, resource_id: str) -> bool:
-        return dataapi.can_load(resource_id)
+    def after_resource_create(self, context, resource: dict[str, Any]) -> None:
+        dataapi.after_resource_write(resource)
+
+    def after_resource_update(self, context, resource: dict[str, Any]) -> None:
+        dataapi.after_resource_write(resource)
+
     # IMiddleware
     def make_middleware(self, app, config: CKANConfig):
         return services.make_middleware(app)

@@ -26,7 +26,6 @@ recorded as revisions approved by them, so "Riwayat versi" is complete.
 from __future__ import annotations
 
 import copy
-import csv
 import datetime
 import json
 import logging
@@ -62,7 +61,6 @@ PROPOSED = "satudata_revision_proposed"
 _KEPT_WHEN_ABSENT = ("resources", "groups", "tags", "extras")
 # Resource fields a reviewer compares.
 _RESOURCE_FIELDS = ("name", "description", "format", "url")
-_PREVIEW_ROWS = 10
 
 
 def _utcnow() -> datetime.datetime:
@@ -572,8 +570,7 @@ def _reload_tables(actor: model.User, files: dict[str, Any], data: dict[str, Any
         if not dataapi.can_load(rid):
             continue
         try:
-            tk.get_action("xloader_submit")({"user": actor.name, "ignore_auth": True},
-                                             {"resource_id": rid, "ignore_hash": True})
+            dataapi.submit(rid, force=True)
         except Exception:  # the published version stands; the load status page tells
             log.exception("Could not queue the table load of %s", rid)
 
@@ -628,46 +625,29 @@ def _staged_ids(rev: Revision) -> list[str]:
 # The review page
 
 def file_previews(rev: Revision) -> list[dict[str, Any]]:
-    """The first rows of each new or replaced CSV/XLSX of the revision."""
+    """Each new or replaced CSV/XLSX of the revision as the exact loader would
+    make it (tables.examine): columns with types, the first typed rows, what
+    it noticed, or why it refuses the file."""
+    from ckanext.satudata import dataapi, tables
     changes = {r["id"]: r["change"] for r in _changes(rev)["resources"]}
     files = _files(rev)
     previews = []
     for resource in proposed(rev).get("resources") or []:
         if changes.get(resource.get("id")) not in ("added", "replaced") or resource.get("url_type") != "upload":
             continue
-        path = _staged_path(resource, files)
-        fmt = (resource.get("format") or os.path.splitext(resource.get("url") or "")[1].lstrip(".")).lower()
-        rows = _first_rows(path, fmt)
+        fmt = dataapi.table_format(resource)
+        if fmt is None:
+            continue
+        overrides = {name: info.get("type_override") for name, info in tables.existing_info(resource["id"]).items()
+                     if info.get("type_override")}
+        try:
+            found = tables.examine(_staged_path(resource, files), fmt, overrides)
+        except Exception:  # a broken file must not break the review page
+            log.exception("Could not preview %s", resource.get("id"))
+            found = {"problems": [["unreadable", {"error": "-"}]]}
         previews.append({"id": resource["id"], "name": resource.get("name") or resource.get("url"),
-                         "change": changes[resource["id"]], "rows": rows})
+                         "change": changes[resource["id"]], "columns": found.get("columns") or [],
+                         "sample": found.get("sample") or [], "rows": found.get("rows"),
+                         "notes": [dataapi.describe(c, p) for c, p in found.get("notes") or []],
+                         "problems": [dataapi.describe(c, p) for c, p in found.get("problems") or []]})
     return previews
-
-
-def _first_rows(path: str, fmt: str) -> list[list[str]]:
-    try:
-        if fmt == "csv":
-            with open(path, encoding="utf-8", errors="replace", newline="") as f:
-                rows = []
-                for row in checks.csv_reader(f):
-                    rows.append(row)
-                    if len(rows) > _PREVIEW_ROWS:
-                        break
-                return rows
-        if fmt == "xlsx":
-            import openpyxl
-            with open(path, "rb") as handle:
-                workbook = openpyxl.load_workbook(handle, read_only=True, data_only=True)
-                try:
-                    rows = []
-                    for row in workbook.worksheets[0].iter_rows(values_only=True):
-                        rows.append(["" if c is None else str(c) for c in row])
-                        if len(rows) > _PREVIEW_ROWS:
-                            break
-                    return rows
-                finally:
-                    workbook.close()
-    except (OSError, ValueError, KeyError, csv.Error):
-        log.warning("Could not preview %s", path)
-    except Exception:  # a broken workbook must not break the review page
-        log.exception("Could not preview %s", path)
-    return []

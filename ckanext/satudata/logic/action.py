@@ -37,7 +37,7 @@ def get_actions() -> dict[str, Callable[..., Any]]:
                  "harvest_source_create", "harvest_source_update", "harvest_job_create"):
         actions[name] = getattr(interop, name)
     # Tabular preview and Data API
-    for name in ("xloader_submit", "datastore_create", "datastore_delete"):
+    for name in ("satudata_table_load", "satudata_table_status", "datastore_create", "datastore_delete"):
         actions[name] = getattr(dataapi, name)
     # Open-data services
     for name in services.__all__:

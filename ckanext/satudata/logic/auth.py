@@ -276,6 +276,27 @@ def datastore_records_delete(next_auth, context: Context, data_dict: DataDict) -
     return _table_write(next_auth, context, data_dict)
 
 
+def _may_edit_file(context: Context, data_dict: DataDict, message: str) -> AuthResult:
+    resource_id = (data_dict or {}).get("resource_id") or (data_dict or {}).get("id") or ""
+    try:
+        tk.check_access("resource_update", {"user": context.get("user"),
+                                            "auth_user_obj": context.get("auth_user_obj")}, {"id": resource_id})
+    except (tk.NotAuthorized, tk.ObjectNotFound):
+        return _no(message)
+    return _ok()
+
+
+def satudata_table_load(context: Context, data_dict: DataDict) -> AuthResult:
+    """Who may edit the file (Produsen Data of its Instansi, Walidata): loading the
+    same file again changes no value."""
+    return _may_edit_file(context, data_dict, tk._("Only who may edit this file can load it again"))
+
+
+def satudata_table_status(context: Context, data_dict: DataDict) -> AuthResult:
+    """Who may edit the file; the public reads the table, not the loader."""
+    return _may_edit_file(context, data_dict, tk._("Only who may edit this file can see how it was loaded"))
+
+
 # --------------------------------------------------------------------------- Tematik
 
 def _walidata_files_under_tematik(context: Context, data_dict: DataDict) -> bool:
@@ -415,7 +436,7 @@ def get_auth_functions() -> dict[str, Callable[..., AuthResult]]:
         "satudata_revision_discard", "satudata_revision_show", "satudata_dataset_withdraw",
         "resource_update", "resource_patch", "resource_delete", "user_autocomplete",
         "datastore_create", "datastore_upsert", "datastore_delete", "datastore_records_delete",
-        "member_create", "member_delete",
+        "satudata_table_load", "satudata_table_status", "member_create", "member_delete",
         "harvest_source_create", "harvest_source_update", "harvest_source_delete", "harvest_job_create",
         "harvest_source_list", "harvest_source_show", "harvest_source_show_status",
         "harvest_job_list", "harvest_job_show", "harvest_object_list", "harvest_object_show",

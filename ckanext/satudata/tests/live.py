@@ -2,10 +2,10 @@
 (``ckan run``) and the background worker (``ckan jobs worker --burst``) on the
 test database, DataStore, Solr core and Redis database of this run.
 
-The loader (ckanext-xloader) downloads each file from the portal over HTTP and
-reports back over HTTP, so the web server must answer at ``ckan.site_url``:
-tests that load files mark themselves with ``live_site`` so that the test
-process, the server and the worker agree on that address.
+The worker reads uploads from the file store, but the tests upload and read
+through the web server at ``ckan.site_url``: tests that load files mark
+themselves with ``live_site`` so that the test process, the server and the
+worker agree on that address.
 """
 from __future__ import annotations
 

@@ -240,3 +240,32 @@ def guide():
         "sql_enabled": tk.config.get("ckan.datastore.sqlsearch.enabled"),
         "sample_json": json.dumps({"resource_id": values["resource_id"], "limit": 5}),
     })
+
+
+@satudata_dataapi.route("/dataset/<id>/resource/<resource_id>/table", methods=["GET", "POST"])
+def table(id: str, resource_id: str):
+    """The "Tabel" tab of a file, for who may edit it: how the file was loaded
+    (columns and their types, what the loader noticed, why it refused), the
+    first rows of the typed table, and a button to load it again."""
+    context = _context()
+    try:
+        tk.check_access("satudata_table_status", context, {"resource_id": resource_id})
+        pkg = tk.get_action("package_show")(dict(context), {"id": id})
+        res = tk.get_action("resource_show")(dict(context), {"id": resource_id})
+    except tk.NotAuthorized:
+        return tk.abort(403, tk._("Only who may edit this file can see how it was loaded"))
+    except tk.ObjectNotFound:
+        return tk.abort(404, tk._("Resource not found"))
+    if res.get("package_id") != pkg["id"]:
+        return tk.abort(404, tk._("Resource not found"))
+    if request.method == "POST":
+        try:
+            tk.get_action("satudata_table_load")(dict(context), {"resource_id": resource_id})
+            tk.h.flash_success(tk._("The file is queued to be loaded again"))
+        except tk.ValidationError as e:
+            tk.h.flash_error(" ".join(str(m) for msgs in e.error_dict.values() for m in msgs))
+        except tk.NotAuthorized as e:
+            return tk.abort(403, str(e))
+        return tk.redirect_to("satudata_dataapi.table", id=pkg["name"], resource_id=resource_id)
+    return tk.render("satudata/dataapi/table.html", {"pkg": pkg, "res": res, "pkg_dict": pkg,
+                                                     "resource": res})

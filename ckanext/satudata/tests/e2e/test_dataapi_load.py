@@ -69,7 +69,7 @@ def test_csv_uploaded_through_the_api_is_loaded_by_the_worker_and_searchable(por
     assert {r["kecamatan"] for r in result["records"]} == {"Sangatta Utara", "Sangatta Selatan", "Muara Ancalong"}
 
     _, body = _search(api, portal.editor, resource_id=resource["id"], filters={"kecamatan": "Sangatta Utara"})
-    assert [(r["kode_wilayah"], r["jumlah"]) for r in body["result"]["records"]] == [("64.08.04", "120")]
+    assert [(r["kode_wilayah"], r["jumlah"]) for r in body["result"]["records"]] == [("64.08.04", 120)]
     _, body = _search(api, portal.editor, resource_id=resource["id"], q="Sangatta")
     assert body["result"]["total"] == 2
     _, body = _search(api, portal.editor, resource_id=resource["id"], sort="kecamatan asc", fields=["kecamatan"])
@@ -84,7 +84,7 @@ def test_csv_uploaded_through_the_api_is_loaded_by_the_worker_and_searchable(por
     helpers.call_action("satudata_dataset_submit", ctx(portal.editor), id=dataset["id"])
     helpers.call_action("satudata_dataset_approve", ctx(portal.walidata), id=dataset["id"])
     status, body = _search(api, None, resource_id=resource["id"], filters={"kecamatan": "Muara Ancalong"})
-    assert status == 200 and body["result"]["records"][0]["jumlah"] == "45"
+    assert status == 200 and body["result"]["records"][0]["jumlah"] == 45
 
 
 def test_csv_uploaded_through_the_form_is_loaded_with_a_table_view(portal, api, loader, browser):
@@ -109,7 +109,7 @@ def test_csv_uploaded_through_the_form_is_loaded_with_a_table_view(portal, api, 
     page = produsen.page(f"/dataset/{dataset['name']}/resource/{resource['id']}")
     box = page.find(class_="satudata-datastore-status")
     assert "Berhasil dimuat" in box.get_text()
-    assert "3 baris dapat dipratinjau" in box.get_text()
+    assert "3 baris, sama dengan berkas, dapat dipratinjau" in box.get_text()
     helpers.call_action("satudata_dataset_submit", ctx(portal.editor), id=dataset["id"])
     helpers.call_action("satudata_dataset_approve", ctx(portal.walidata), id=dataset["id"])
     public = browser().page(f"/dataset/{dataset['name']}/resource/{resource['id']}")
@@ -151,7 +151,7 @@ def test_xlsx_is_loaded_like_a_csv(portal, api, loader, tmp_path):
     loader.run_worker()
 
     result = _search(api, portal.editor, resource_id=resource["id"], filters={"kecamatan": "Bengalon"})[1]["result"]
-    assert [r["sekolah"] for r in result["records"]] == ["17"]
+    assert [r["sekolah"] for r in result["records"]] == [17]
 
 
 def test_a_malformed_csv_gives_a_readable_error_and_stays_downloadable(portal, api, loader, tmp_path, browser):
@@ -163,15 +163,15 @@ def test_a_malformed_csv_gives_a_readable_error_and_stays_downloadable(portal, a
     loader.run_worker()
 
     assert not _resource(resource["id"]).get("datastore_active")
-    status = api.ok("xloader_status", portal.editor, resource_id=resource["id"])
-    assert status["status"] == "error"
+    status = api.ok("satudata_table_status", portal.editor, resource_id=resource["id"])
+    assert status["state"] == "error" and status["problem_codes"] == ["extra_values"]
     produsen = browser().login(portal.editor)
     page = produsen.page(f"/dataset/{dataset['name']}/resource/{resource['id']}")
     box = page.find(class_="satudata-datastore-status").get_text(" ", strip=True)
     assert "Gagal dimuat" in box
     assert "Baris 3 berisi lebih banyak nilai daripada 2 kolom" in box
     assert "tetap dapat diunduh" in box
-    details = produsen.page(f"/dataset/{dataset['name']}/resource_data/{resource['id']}").get_text(" ", strip=True)
+    details = produsen.page(f"/dataset/{dataset['name']}/resource/{resource['id']}/table").get_text(" ", strip=True)
     assert "Baris 3 berisi lebih banyak nilai" in details
 
     # The Walidata sees it too; the file still downloads, byte for byte.
@@ -188,14 +188,14 @@ def test_a_file_over_the_loader_limit_is_explained_and_not_loaded(portal, api, l
     path.write_text("kecamatan,jumlah\n" + "Sangatta Utara,120\n" * 2000, encoding="utf-8")
     resource = _api_upload(api, portal.editor, dataset["id"], path, format="CSV")
 
-    loader.run_worker(ckanext__xloader__max_content_length=10240)
+    loader.run_worker(ckanext__satudata__table__max_size=10240)
 
     assert not _resource(resource["id"]).get("datastore_active")
     produsen = browser().login(portal.editor)
     box = produsen.page(f"/dataset/{dataset['name']}/resource/{resource['id']}") \
         .find(class_="satudata-datastore-status").get_text(" ", strip=True)
-    assert "Berkas berukuran 37 KB; pemuat hanya membaca berkas hingga 10 KB" in box
-    assert "ckanext.xloader.max_content_length" in box
+    assert "Berkas berukuran 37 KB; tabel dibuat dari berkas hingga 10 KB" in box
+    assert "ckanext.satudata.table.max_size" in box
 
 
 @pytest.mark.ckan_config("ckan.max_resource_size", 1)
@@ -221,7 +221,7 @@ def test_links_are_never_fetched_by_the_loader(portal, api, loader):
                                    url="http://127.0.0.1:8983/solr/admin/info/system?wt=csv")
     loader.run_worker()
     assert not _resource(resource["id"]).get("datastore_active")
-    assert api.error("xloader_status", portal.editor, resource_id=resource["id"])["__type"] == "Not Found Error"
+    assert api.error("satudata_table_status", portal.editor, resource_id=resource["id"])["__type"] == "Not Found Error"
 
 
 def write_large_csv(path: Path, size: int = 100_000_000) -> int:
@@ -262,10 +262,10 @@ def test_a_100_mb_csv_loads_without_the_web_process_holding_it_in_memory(portal,
     loader.run_worker()
     serve_growth_mb = (peak_memory_kb(loader.pid) - before) / 1024
 
-    # The web process streamed the file to disk and back out to the worker:
-    # its peak memory grew by a fraction of the file, not by the file.
+    # The web process streamed the file to disk (the worker reads it from the
+    # file store): its peak memory grew by a fraction of the file, not by the file.
     assert upload_growth_mb < 40, f"web process grew {upload_growth_mb:.0f} MB for a {size_mb:.0f} MB upload"
-    assert serve_growth_mb < 40, f"web process grew {serve_growth_mb:.0f} MB serving the file to the worker"
+    assert serve_growth_mb < 40, f"web process grew {serve_growth_mb:.0f} MB while the worker loaded"
     assert _resource(resource["id"])["datastore_active"] is True
     status, body = _search(api, portal.editor, resource_id=resource["id"], limit=1,
                            filters={"no": str(rows - 1)})

@@ -52,9 +52,11 @@ def test_every_failure_is_reported_at_once_in_indonesian(api, portal):
         assert field in errors, field
         assert errors[field] == ["Wajib diisi"], errors[field]
     files = " | ".join(errors["resources"])
-    assert "Rusak: baris 3 memiliki 2 kolom, header memiliki 3" in files
-    assert "baris 4 memiliki 4 kolom" in files
-    assert "Latin-1: berkas bukan teks UTF-8" in files
+    # Both kinds of broken rows at once, with what to fix.
+    assert "Rusak: Baris 4 berisi lebih banyak nilai daripada 3 kolom di baris judul (nilai lebihnya 9)" in files
+    assert "1 baris berisi lebih sedikit nilai daripada 3 kolom di baris judul (baris 3)" in files
+    # A file saved by Excel on Windows (Windows-1252) is read, not refused.
+    assert "Latin-1" not in files
     assert _status(dataset["id"]) == "draft"
 
 
@@ -67,7 +69,10 @@ def test_xlsx_files_are_opened_and_checked(api, portal):
         helpers.call_action("resource_create", ctx(portal.editor), package_id=dataset["id"], name=name,
                             format="XLSX", upload=upload(data, f"{name}.xlsx"))
     errors = _submit_errors(api, portal, dataset["id"])
-    assert errors["resources"] == ["Buruk: baris 2 memiliki nilai di luar 2 kolom header"]
+    assert errors["resources"] == ["Buruk: Baris 2 berisi lebih banyak nilai daripada 2 kolom di baris judul "
+                                   "(nilai lebihnya lebih). Biasanya sebuah nilai memuat karakter pemisah tanpa "
+                                   "diapit tanda kutip ganda; bila berkas memang punya kolom lain, beri nama "
+                                   "kolom itu di baris judul."]
     helpers.call_action("resource_delete", ctx(portal.editor), id=[
         r for r in helpers.call_action("package_show", {"ignore_auth": True}, id=dataset["id"])["resources"]
         if r["name"] == "Buruk"][0]["id"])

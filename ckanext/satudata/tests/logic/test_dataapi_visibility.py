@@ -191,15 +191,15 @@ def test_only_who_may_edit_a_file_sees_or_restarts_its_load(portal, make_dataset
     dataset = make_dataset("approved")
     resource_id = dataset["resources"][0]["id"]
     # The upload queued a load (the worker is not run here): its status exists.
-    assert api.ok("xloader_status", portal.editor, resource_id=resource_id)["status"] == "pending"
+    assert api.ok("satudata_table_status", portal.editor, resource_id=resource_id)["state"] == "pending"
     for user in (portal.editor, portal.admin, portal.walidata, portal.sysadmin):
-        assert api.call("xloader_status", user, resource_id=resource_id)[0] == 200, user["name"]
+        assert api.call("satudata_table_status", user, resource_id=resource_id)[0] == 200, user["name"]
     for user in (None, portal.outsider, portal.other_editor, portal.member, portal.pembina):
-        status, body = api.call("xloader_status", user, resource_id=resource_id)
+        status, body = api.call("satudata_table_status", user, resource_id=resource_id)
         assert status == 403, (user and user["name"], body)
-        status, body = api.call("xloader_submit", user, resource_id=resource_id)
+        status, body = api.call("satudata_table_load", user, resource_id=resource_id)
         assert status == 403, (user and user["name"], body)
-    assert api.call("xloader_submit", portal.editor, resource_id=resource_id)[0] == 200
+    assert api.call("satudata_table_load", portal.editor, resource_id=resource_id)[0] == 200
     # A visitor's edit is refused with a 403 (the Walidata check used to fail on the anonymous user).
     assert api.call("resource_patch", None, id=resource_id, name="Diubah")[0] == 403
 
@@ -208,7 +208,7 @@ def test_only_who_may_edit_a_file_sees_or_restarts_its_load(portal, make_dataset
     assert not browser().login(portal.outsider).page(page).find(class_="satudata-datastore-status")
     box = browser().login(portal.walidata).page(page).find(class_="satudata-datastore-status")
     assert "Menunggu dimuat" in box.get_text()
-    data_page = f"/dataset/{dataset['name']}/resource_data/{resource_id}"
+    data_page = f"/dataset/{dataset['name']}/resource/{resource_id}/table"
     assert browser().login(portal.outsider).get(data_page).status_code == 403
     assert "Menunggu dimuat" in browser().login(portal.editor).page(data_page).get_text()
 
@@ -216,4 +216,4 @@ def test_only_who_may_edit_a_file_sees_or_restarts_its_load(portal, make_dataset
 def test_the_api_help_still_documents_the_datastore_actions_the_portal_extends(api):
     assert api.ok("help_show", None, name="datastore_create").startswith("Adds a new table to the DataStore")
     assert api.ok("help_show", None, name="datastore_delete").startswith("Deletes a table or a set of records")
-    assert "Submit a job to be Express Loaded" in api.ok("help_show", None, name="xloader_submit")
+    assert "exact rules" in api.ok("help_show", None, name="satudata_table_load")

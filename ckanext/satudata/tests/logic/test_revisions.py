@@ -96,10 +96,11 @@ def test_a_replaced_file_is_kept_aside_until_approved(portal, make_dataset, app,
     assert rev["resources"] == [{"id": rid, "name": "Data", "change": "replaced"}]
     assert all(c["ok"] for c in rev["checks"])
 
-    # The Walidata previews the new rows before approving.
+    # The Walidata previews the new table, typed as it will be published, before approving.
     from ckanext.satudata import revisions
     previews = revisions.file_previews(revisions.open_revision(dataset["id"]))
-    assert previews[0]["rows"][1] == ["64.08.04", "Sangatta Utara", "125430"]
+    assert previews[0]["sample"][0] == ["64.08.04", "Sangatta Utara", "125430"]
+    assert [c["type"] for c in previews[0]["columns"]] == ["text", "text", "int8"]
 
     helpers.call_action("satudata_dataset_approve", ctx(portal.walidata), id=dataset["id"])
     assert _download(app, dataset, rid).get_data(as_text=True) == NEW_CSV
