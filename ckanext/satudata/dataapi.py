@@ -37,8 +37,14 @@ from ckan.types import Context, DataDict
 from ckanext.datastore.logic import action as datastore_action
 
 from ckanext.satudata import tables
+from ckanext.satudata.common import N_
 
 log = logging.getLogger(__name__)
+
+# Core's message after the Kamus Data form is saved says a type change waits for
+# the next upload; here it loads the file at once, so the portal's catalogue
+# words it anew (an extension's translation takes precedence over core's).
+N_("Data Dictionary saved. Any type overrides will take effect when the resource is next uploaded to DataStore")
 
 TASK_TYPE = "satudata_table"
 TASK_KEY = "load"
@@ -221,15 +227,23 @@ def load_job(resource_id: str, force: bool = False) -> None:
         _save_status(resource_id, "error", problems=[["internal", {"error": str(e)[:500]}]], hash=digest)
         raise
     report.update(hash=digest, seconds=round(time.monotonic() - started, 1))
-    if not active:
-        site_user = tk.get_action("get_site_user")({"ignore_auth": True}, {})
-        tk.get_action("resource_patch")({"user": site_user["name"], "ignore_auth": True},
-                                        {"id": resource_id, "datastore_active": True})
     _save_status(resource_id, "complete", **report)
+    if not active:
+        # The flag, then the preview views core makes for tables.
+        site_user = tk.get_action("get_site_user")({"ignore_auth": True}, {})
+        context = {"user": site_user["name"], "ignore_auth": True, "satudata_loader": True}
+        tk.get_action("resource_patch")(dict(context), {"id": resource_id, "datastore_active": True})
+        shown = tk.get_action("resource_show")(dict(context), {"id": resource_id})
+        dataset = tk.get_action("package_show")(dict(context), {"id": shown["package_id"]})
+        tk.get_action("resource_create_default_resource_views")(
+            dict(context), {"resource": shown, "package": dataset, "create_datastore_views": True})
 
 
-def after_resource_write(resource: dict[str, Any]) -> None:
-    """An upload or a replacement: load it (the job skips an unchanged file)."""
+def after_resource_write(context: Context, resource: dict[str, Any]) -> None:
+    """An upload or a replacement: load it (the job skips an unchanged file).
+    Not for the loader's own flag on the resource (``satudata_loader``)."""
+    if context.get("satudata_loader"):
+        return
     if resource.get("id") and loadable(resource) and table_format(resource):
         try:
             submit(resource["id"])

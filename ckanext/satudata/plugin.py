@@ -95,10 +95,10 @@ class SatudataPlugin(p.SingletonPlugin, DefaultTranslation, visibility.SatudataP
         uploads.check_upload(resource)
 
     def after_resource_create(self, context, resource: dict[str, Any]) -> None:
-        dataapi.after_resource_write(resource)
+        dataapi.after_resource_write(context, resource)
 
     def after_resource_update(self, context, resource: dict[str, Any]) -> None:
-        dataapi.after_resource_write(resource)
+        dataapi.after_resource_write(context, resource)
 
     # IMiddleware
     def make_middleware(self, app, config: CKANConfig):

@@ -20,6 +20,9 @@ tahun               dct:temporal dct:PeriodOfTime (dcat:startDate/endDate gYear)
 cakupan             dct:spatial dct:Location (Kemendagri code and name)
 rujukan             dct:references
 prioritas           satudata:priorityData xsd:boolean
+Kamus Data          csvw:tableSchema on the distribution of every loaded table:
+                    csvw:column (csvw:name, csvw:titles, dct:description,
+                    csvw:datatype, satudata:unit, satudata:columnNumber)
 groups (Tematik)    dcat:theme skos:Concept
 approval_*          satudata:verificationStatus ... (see ``WORKFLOW_TERMS``)
 ==================  ===========================================================
@@ -43,6 +46,10 @@ from rdflib import BNode, Literal, Namespace, URIRef
 from ckanext.satudata import reference
 
 SATUDATA = Namespace("https://data.kutaitimurkab.go.id/ns/satudata#")
+# DataStore column types as XML Schema datatypes (CSVW).
+COLUMN_DATATYPES = {"int8": XSD.integer, "int4": XSD.integer, "numeric": XSD.decimal, "float8": XSD.double,
+                    "date": XSD.date, "timestamp": XSD.dateTime, "text": XSD.string}
+CSVW = Namespace("http://www.w3.org/ns/csvw#")
 EU_FREQUENCY = Namespace("http://publications.europa.eu/resource/authority/frequency/")
 EU_ACCESS_RIGHT = Namespace("http://publications.europa.eu/resource/authority/access-right/")
 EU_LANGUAGE = Namespace("http://publications.europa.eu/resource/authority/language/")
@@ -190,6 +197,8 @@ class SatudataProfile(RDFProfile):
             g.add((theme, RDF.type, SKOS.Concept))
             g.add((theme, SKOS.prefLabel, Literal(group.get("title") or group["name"], lang="id")))
 
+        self._dictionary_to_graph(dataset_dict)
+
         for field, predicate, datatype in WORKFLOW_TERMS:
             value = dataset_dict.get(field)
             if value in (None, "", [], {}):
@@ -209,6 +218,36 @@ class SatudataProfile(RDFProfile):
             g.add((catalog_ref, DCT.publisher, agent))
             g.add((agent, RDF.type, FOAF.Agent))
             g.add((agent, FOAF.name, Literal(org.title or org.name)))
+
+    def _dictionary_to_graph(self, dataset_dict: dict[str, Any]) -> None:
+        """The Kamus Data of each loaded table as a CSVW table schema of its distribution."""
+        from ckanext.dcat.utils import resource_uri
+        g = self.g
+        for resource in dataset_dict.get("resources") or []:
+            if not resource.get("datastore_active"):
+                continue
+            try:
+                fields = tk.get_action("datastore_info")({"ignore_auth": True}, {"id": resource["id"]})["fields"]
+            except (tk.ObjectNotFound, tk.ValidationError):
+                continue
+            g.bind("csvw", CSVW)
+            schema = BNode()
+            g.add((URIRef(resource_uri(resource)), CSVW.tableSchema, schema))
+            g.add((schema, RDF.type, CSVW.Schema))
+            for number, field in enumerate([f for f in fields if f["id"] != "_id"], start=1):
+                info = field.get("info") or {}
+                column = BNode()
+                g.add((schema, CSVW.column, column))
+                g.add((column, RDF.type, CSVW.Column))
+                g.add((column, CSVW.name, Literal(field["id"])))
+                g.add((column, SATUDATA.columnNumber, Literal(number, datatype=XSD.integer)))
+                g.add((column, CSVW.datatype, COLUMN_DATATYPES.get(field.get("type"), XSD.string)))
+                if info.get("label"):
+                    g.add((column, CSVW.titles, Literal(info["label"], lang="id")))
+                if info.get("notes"):
+                    g.add((column, DCT.description, Literal(info["notes"], lang="id")))
+                if info.get("satuan"):
+                    g.add((column, SATUDATA.unit, Literal(info["satuan"], lang="id")))
 
     @staticmethod
     def _list(value: Any) -> list[str]:

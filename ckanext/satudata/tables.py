@@ -619,6 +619,9 @@ def _swap(conn: Any, stage: str, table: str) -> None:
     conn.execute(sa.text(f"ALTER TABLE {_ident(stage)} RENAME TO {_ident(table)}"))
     conn.execute(sa.text(f"ALTER INDEX {_ident(stage + '_pkey')} RENAME TO {_ident(table + '_pkey')}"))
     conn.execute(sa.text(f"ALTER SEQUENCE {_ident(stage + '__id_seq')} RENAME TO {_ident(table + '__id_seq')}"))
+    # CKAN 2.12 caches the row count that datastore_search answers as "total".
+    if conn.execute(sa.text("SELECT to_regclass('_table_stats')")).scalar():
+        conn.execute(sa.text("DELETE FROM _table_stats WHERE resource_id = :table"), {"table": table})
 
 
 def fields_for(profiled: dict[str, Any], previous: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
@@ -663,11 +666,14 @@ def load(resource_id: str, path: str, fmt: str, table: Optional[str] = None) -> 
                     from ckanext.datastore.backend.postgres import create_indexes
                     create_indexes(context, {"resource_id": stage, "fields": fields})
                     _swap(conn, stage, table)
-                conn.execute(sa.text(f"ANALYZE {_ident(table)}"))
+                with conn.begin():
+                    conn.execute(sa.text(f"ANALYZE {_ident(table)}"))
             except sa.exc.DataError as e:
                 raise TableError([("database", {"error": str(getattr(e, "orig", e)).strip()})])
     finally:
         os.unlink(canonical)
+    from ckanext.datastore.backend.postgres import DatastorePostgresqlBackend
+    DatastorePostgresqlBackend.get_active_backend().calculate_record_count(table)
     return {
         "rows": profiled["rows"],
         "columns": [{"id": f["id"], "type": f["type"]} for f in fields],
@@ -720,3 +726,32 @@ def examine(path: str, fmt: str, overrides: Optional[dict[str, str]] = None) -> 
             "columns": [{"id": c.name, "type": column_type(c)} for c in columns],
             "notes": [[c, p] for c, p in notes(profiled)],
             "encoding": profiled.get("encoding"), "delimiter": profiled.get("delimiter")}
+
+
+def dictionary_summary(resource_ids: list[str]) -> dict[str, dict[str, int]]:
+    """For each loaded table: how many columns it has, how many the Kamus Data
+    describes (a label or a description) and how many number columns lack a
+    unit (satuan). One query for all the tables, read from the column comments
+    where the DataStore keeps the Kamus Data."""
+    if not resource_ids:
+        return {}
+    from ckanext.datastore.backend.postgres import get_read_engine
+    sql = sa.text(
+        "SELECT c.relname, format_type(a.atttypid, a.atttypmod), col_description(c.oid, a.attnum) "
+        "FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace AND n.nspname = 'public' "
+        "JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped "
+        "WHERE c.relkind = 'r' AND c.relname = ANY(:names) AND a.attname NOT LIKE '\\_%'")
+    summary: dict[str, dict[str, int]] = {}
+    with get_read_engine().connect() as conn:
+        for table, kind, comment in conn.execute(sql, {"names": list(resource_ids)}):
+            entry = summary.setdefault(table, {"columns": 0, "described": 0, "without_unit": 0})
+            try:
+                info = (json.loads(comment) if comment else {}).get("_info") or {}
+            except (ValueError, AttributeError):
+                info = {}
+            entry["columns"] += 1
+            if info.get("label") or info.get("notes"):
+                entry["described"] += 1
+            if kind in ("bigint", "integer", "numeric", "double precision") and not info.get("satuan"):
+                entry["without_unit"] += 1
+    return summary

@@ -29,8 +29,21 @@ def _resources(d: dict[str, Any]) -> list[dict[str, Any]]:
     return [r for r in d.get("resources") or [] if r.get("state", "active") == "active"]
 
 
-# (key, label, is it filled?) — labels of schema fields come from the schema.
-CRITERIA: list[tuple[str, str, Callable[[dict[str, Any]], bool]]] = [
+def _kamus_data(d: dict[str, Any]) -> bool | None:
+    """Every column of every table described in the Kamus Data, every number
+    column with its unit; None (not counted) when the dataset has no table."""
+    tables_of = [r["id"] for r in _resources(d) if r.get("datastore_active")]
+    if not tables_of:
+        return None
+    from ckanext.satudata import tables
+    summary = tables.dictionary_summary(tables_of)
+    return all(entry["described"] == entry["columns"] and not entry["without_unit"]
+               for entry in summary.values()) and len(summary) == len(tables_of)
+
+
+# (key, label, is it filled? — None when it does not apply) — labels of schema
+# fields come from the schema.
+CRITERIA: list[tuple[str, str, Callable[[dict[str, Any]], bool | None]]] = [
     ("notes", "", _field("notes")),
     ("tags", N_("Tags"), _field("tags")),
     ("license_id", "", _licence),
@@ -48,6 +61,8 @@ CRITERIA: list[tuple[str, str, Callable[[dict[str, Any]], bool]]] = [
      lambda d: bool(_resources(d)) and all(_filled(r.get("format")) for r in _resources(d))),
     ("resource_description", N_("A description of every file"),
      lambda d: bool(_resources(d)) and all(_filled(r.get("description")) for r in _resources(d))),
+    ("kamus_data", N_("The Kamus Data of every table: a label or description for every column, a unit "
+                      "for every number column"), _kamus_data),
 ]
 
 
@@ -64,7 +79,8 @@ def label(key: str) -> str:
 
 def completeness(dataset: dict[str, Any]) -> dict[str, Any]:
     """``{"score": 0-100, "filled": n, "total": n, "missing": [keys]}``."""
-    missing = [key for key, _label, check in CRITERIA if not check(dataset)]
-    total = len(CRITERIA)
+    verdicts = [(key, check(dataset)) for key, _label, check in CRITERIA]
+    missing = [key for key, ok in verdicts if ok is not None and not ok]
+    total = sum(1 for _key, ok in verdicts if ok is not None)
     filled = total - len(missing)
     return {"score": round(100 * filled / total), "filled": filled, "total": total, "missing": missing}

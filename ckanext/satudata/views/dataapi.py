@@ -269,3 +269,47 @@ def table(id: str, resource_id: str):
         return tk.redirect_to("satudata_dataapi.table", id=pkg["name"], resource_id=resource_id)
     return tk.render("satudata/dataapi/table.html", {"pkg": pkg, "res": res, "pkg_dict": pkg,
                                                      "resource": res})
+
+
+@satudata_dataapi.after_app_request
+def _datatables_values(response):
+    """The rows core's DataTables view receives, made readable: numbers written
+    the page's way (125.430 and 2.608,9 on the Indonesian pages), and the value
+    of a column whose name holds a dot ("per 100.000 Penduduk") put where
+    DataTables looks for it (it reads a dot as a nested property, so the column
+    was blank)."""
+    if request.endpoint != "datatablesview.ajax" or response.status_code != 200:
+        return response
+    try:
+        body = json.loads(response.get_data(as_text=True))
+        view = tk.get_action("resource_view_show")({"ignore_auth": True},
+                                                   {"id": request.view_args["resource_view_id"]})
+        fields = tk.get_action("datastore_info")({"ignore_auth": True}, {"id": view["resource_id"]})["fields"]
+    except (ValueError, KeyError, tk.ObjectNotFound, tk.ValidationError):
+        return response
+    from ckanext.datatablesview.helpers import datatablesview_null_label
+    from ckanext.satudata.helpers import satudata_format_value
+    null = str(datatablesview_null_label())
+    numbers = [f["id"] for f in fields if f.get("type") in ("int2", "int4", "int8", "numeric", "float4", "float8")]
+    dotted = [f["id"] for f in fields if "." in f["id"]]
+    for record in body.get("data") or []:
+        for name in numbers:
+            value = record.get(name)
+            if value not in (None, "", null):
+                record[name] = satudata_format_value(value, "numeric")
+        for name in dotted:
+            if name in record:
+                _nest(record, name.split("."), record[name])
+    response.set_data(json.dumps(body))
+    return response
+
+
+def _nest(record: dict[str, Any], path: list[str], value: Any) -> None:
+    """record["a"]["b"] = value for the column "a.b", unless a column "a" is in the way."""
+    target = record
+    for part in path[:-1]:
+        child = target.setdefault(part, {})
+        if not isinstance(child, dict):
+            return
+        target = child
+    target[path[-1]] = value

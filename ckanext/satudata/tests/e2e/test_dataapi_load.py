@@ -133,7 +133,7 @@ def test_replacing_the_file_loads_the_new_rows(portal, api, loader, tmp_path):
     loader.run_worker()
 
     result = _search(api, portal.editor, resource_id=resource["id"], sort="kecamatan asc")[1]["result"]
-    assert result["total"] == 4
+    assert result["total"] == 4, api.ok("satudata_table_status", portal.editor, resource_id=resource["id"])
     assert result["records"][0]["kecamatan"] == "Muara Ancalong"
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime
 import io
+import json
 
 import pytest
 import sqlalchemy as sa
@@ -102,8 +103,9 @@ def test_replacing_the_file_with_a_changed_header_stays_exact(portal, make_datas
                                       "64.08.04;Sangatta Utara;2.608\n", "baru.csv"))
     dataapi.load_job(resource["id"])
 
-    records = _rows(resource["id"], sort="Jumlah asc")["records"]
-    assert [(r["Kode Wilayah"], r["Jumlah"]) for r in records] == [("64.08.04", 2608), ("64.08.01", 125430)]
+    rows = _rows(resource["id"], sort="Jumlah asc")
+    assert [(r["Kode Wilayah"], r["Jumlah"]) for r in rows["records"]] == [("64.08.04", 2608), ("64.08.01", 125430)]
+    assert rows["total"] == 2
     assert _types(resource["id"]) == {"Kode Wilayah": "text", "Kecamatan": "text", "Jumlah": "int8"}
 
 
@@ -252,3 +254,71 @@ def test_an_unchanged_file_is_not_loaded_again(portal, make_dataset, api):
     status = _status(api, portal, resource["id"])
     assert status["state"] == "complete" and status["rows"] == 1
     assert status["last_updated"] >= first
+
+
+def test_the_produsen_writes_the_kamus_data_in_the_form_and_everyone_reads_it(portal, make_dataset, api, browser,
+                                                                            app):
+    dataset, resource = _dataset_with(portal, make_dataset, "kecamatan;jumlah\nBengalon;1.250\nKaubun;980\n")
+    dataapi.load_job(resource["id"])
+    produsen = browser().login(portal.editor)
+    url = f"/dataset/{dataset['name']}/dictionary/{resource['id']}"
+    form = produsen.page(url)
+    # The type choices are the portal's, in Indonesian, with the type as read.
+    options = [o.get_text(strip=True) for o in form.find("select", attrs={"name": "info__2__type_override"})
+               .find_all("option")]
+    assert options == ["Sesuai isi berkas (bilangan bulat)", "teks", "bilangan bulat", "angka", "tanggal"]
+    response = produsen.submit(url, {"info__2__label": "Jumlah Penduduk", "info__2__satuan": "jiwa",
+                                     "info__2__notes": "Penduduk menurut registrasi",
+                                     "info__1__label": "Kecamatan", "info__1__notes": "Nama kecamatan"},
+                               form=lambda f: f.find("input", attrs={"name": "info__2__satuan"}))
+    assert response.status_code == 302, response.get_data(as_text=True)[:3000]
+    flash = produsen.page(response.headers["Location"]).find(class_="alert").get_text(" ", strip=True)
+    assert "Kamus Data tersimpan" in flash
+
+    info = {f["id"]: f.get("info") for f in api.ok("datastore_info", portal.editor, id=resource["id"])["fields"]}
+    assert info["jumlah"]["satuan"] == "jiwa" and info["jumlah"]["label"] == "Jumlah Penduduk"
+    page = produsen.page(f"/dataset/{dataset['name']}/resource/{resource['id']}").get_text(" ", strip=True)
+    assert "Satuan" in page and "jiwa" in page and "bilangan bulat (jiwa)" in page
+
+    # Published: the Kamus Data is in the RDF of the distribution and counts for completeness.
+    helpers.call_action("satudata_dataset_submit", ctx(portal.editor), id=dataset["id"])
+    helpers.call_action("satudata_dataset_approve", ctx(portal.walidata), id=dataset["id"])
+    import rdflib
+    graph = rdflib.Graph().parse(data=app.get(f"/dataset/{dataset['name']}.ttl").get_data(as_text=True),
+                                 format="turtle")
+    csvw = rdflib.Namespace("http://www.w3.org/ns/csvw#")
+    units = {str(o) for o in graph.objects(None, rdflib.URIRef(
+        "https://data.kutaitimurkab.go.id/ns/satudata#unit"))}
+    assert units == {"jiwa"}
+    names = {str(graph.value(c, csvw.name)): graph.value(c, csvw.datatype)
+             for c in graph.objects(None, csvw.column)}
+    assert names == {"kecamatan": rdflib.XSD.string, "jumlah": rdflib.XSD.integer}
+    quality = api.ok("satudata_dataset_quality", portal.walidata, id=dataset["id"])["completeness"]
+    # The first file (make_dataset's) is not loaded here, the second has its Kamus Data complete.
+    assert "kamus_data" not in quality["missing"]
+
+
+def test_the_preview_shows_numbers_the_indonesian_way_and_every_column(portal, make_dataset, app):
+    dataset, resource = _dataset_with(portal, make_dataset, INDONESIAN_CSV)
+    dataapi.load_job(resource["id"])
+    helpers.call_action("satudata_dataset_submit", ctx(portal.editor), id=dataset["id"])
+    helpers.call_action("satudata_dataset_approve", ctx(portal.walidata), id=dataset["id"])
+    view = helpers.call_action("resource_view_create", ctx(portal.sysadmin), resource_id=resource["id"],
+                               view_type="datatables_view", title="Tabel")
+    page = app.get(f"/dataset/{dataset['name']}/resource/{resource['id']}/view/{view['id']}")
+    assert page.status_code == 200
+    columns = ["_id", "Kode Wilayah", "Kecamatan", "Jumlah Penduduk", "Luas (km2)",
+               "Angka Kesakitan per 100.000 Penduduk", "Tanggal Data", "No Urut", "Perubahan"]
+    form = {"draw": "1", "start": "0", "length": "10", "search[value]": "", "order[0][column]": "3",
+            "order[0][dir]": "desc"}
+    for i, name in enumerate(columns):
+        form.update({f"columns[{i}][data]": name, f"columns[{i}][name]": name,
+                     f"columns[{i}][searchable]": "true", f"columns[{i}][search][value]": ""})
+    response = app.post(f"/datatables/ajax/{view['id']}", data=form)
+    assert response.status_code == 200, response.get_data(as_text=True)[:2000]
+    rows = json.loads(response.get_data(as_text=True))["data"]
+    assert [r["Jumlah Penduduk"] for r in rows] == ["125.430", "82.470", "27.610", "9.390"]
+    assert [r["Luas (km2)"] for r in rows] == ["1.128,5", "180,25", "5.724", "2.608,9"]
+    # DataTables reads "a.b" as a nested property: the value is where it looks.
+    assert [r["Angka Kesakitan per 100"]["000 Penduduk"] for r in rows] == ["7", "0,75", "9", "12,5"]
+    assert [r["Kode Wilayah"] for r in rows][0] == "64.08.04"
