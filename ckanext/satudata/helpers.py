@@ -15,6 +15,7 @@ from ckanext.satudata.common import N_
 __all__ = [
     "satudata_datastore_status",
     "satudata_table_format",
+    "satudata_table_chart",
     "satudata_column_type_label",
     "satudata_format_value",
     "satudata_dataset_quality",
@@ -294,6 +295,12 @@ def satudata_table_format(resource: dict[str, Any]) -> Optional[str]:
     """'csv' or 'xlsx' when the loader reads the file, else None."""
     from ckanext.satudata import dataapi
     return dataapi.table_format(resource)
+
+
+def satudata_table_chart(resource: dict[str, Any]) -> Optional[dict[str, Any]]:
+    """The chart of a table for the current reader (services/tablechart.py)."""
+    from ckanext.satudata.services import tablechart
+    return tablechart.chart(resource, {"user": _current_user() or ""})
 
 
 def satudata_column_type_label(kind: str) -> str:

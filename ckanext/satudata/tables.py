@@ -71,7 +71,7 @@ _ID_DECIMAL = re.compile(r"[+-]?\d+,\d+")
 _EN_GROUPED = re.compile(r"[+-]?\d{1,3}(?:,\d{3})+(?:\.\d+)?")
 _EN_DECIMAL = re.compile(r"[+-]?\d+\.\d+")
 _PLAIN = re.compile(r"-?\d+")
-_CODE_HEADER = re.compile(r"(?:^|[^a-z0-9])(kode|code|nik|nip|npwp|telepon|telp|hp|id|kodepos|nisn|npsn)"
+CODE_HEADER = re.compile(r"(?:^|[^a-z0-9])(kode|code|nik|nip|npwp|telepon|telp|hp|id|kodepos|nisn|npsn)"
                           r"(?:$|[^a-z0-9])", re.IGNORECASE)
 
 MONTHS = {name: i for i, names in enumerate((
@@ -270,7 +270,7 @@ class Column:
     def __init__(self, name: str, override: Optional[str] = None):
         self.name = name
         self.override = override if override in TYPES else None
-        self.code = bool(_CODE_HEADER.search(name))
+        self.code = bool(CODE_HEADER.search(name))
         self.number = not self.code
         self.styles = {"id", "en"}
         self.separated = False

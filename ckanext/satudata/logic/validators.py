@@ -32,6 +32,7 @@ __all__ = [
     "satudata_license",
     "satudata_prioritas",
     "satudata_workflow_field",
+    "satudata_chart_config",
 ]
 
 _EMAIL = re.compile(r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
@@ -275,3 +276,36 @@ def satudata_workflow_field(key: FlattenKey, data: FlattenDataDict,
         data.pop(key, None)
         raise StopOnError
     data[key] = value
+
+
+CHART_KINDS = ("bar", "line")
+
+
+def satudata_chart_config(value: Any, context: Context) -> Any:
+    """The chart of a table (resource field ``grafik``): a JSON object with
+    ``jenis`` (bar or line; empty for no chart), ``kategori`` (a column) and
+    ``nilai`` (1 to 6 number columns). Stored as normalised JSON text."""
+    import json
+    if _blank(value):
+        return ""
+    if isinstance(value, str):
+        try:
+            value = json.loads(value)
+        except ValueError:
+            raise tk.Invalid(tk._("The chart settings are not valid JSON"))
+    if not isinstance(value, dict):
+        raise tk.Invalid(tk._("The chart settings must be an object with jenis, kategori and nilai"))
+    kind = value.get("jenis") or ""
+    if kind == "":
+        return ""
+    category, values = value.get("kategori"), value.get("nilai")
+    if kind not in CHART_KINDS:
+        raise tk.Invalid(tk._("The chart type must be bar or line"))
+    if not isinstance(category, str) or not category.strip() or len(category) > 63:
+        raise tk.Invalid(tk._("Choose the column of the categories (or of the time) of the chart"))
+    if isinstance(values, str):
+        values = [values]
+    if not isinstance(values, list) or not 1 <= len(values) <= 6 or not all(
+            isinstance(v, str) and v.strip() and len(v) <= 63 for v in values):
+        raise tk.Invalid(tk._("Choose one to six number columns for the chart"))
+    return json.dumps({"jenis": kind, "kategori": category, "nilai": values}, ensure_ascii=False)

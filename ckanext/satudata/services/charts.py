@@ -30,7 +30,11 @@ def _axis(value: float, lines: int = 4) -> tuple[float, int]:
 
 
 def _fmt(value: float) -> str:
-    return f"{int(value):,}".replace(",", ".")
+    """125.430 and 2.608,9: the Indonesian way, as the rest of the portal."""
+    if float(value).is_integer():
+        return f"{int(value):,}".replace(",", ".")
+    text = f"{value:,.2f}".rstrip("0").rstrip(".")
+    return text.replace(",", "\x00").replace(".", ",").replace("\x00", ".")
 
 
 def bar_chart(rows: Sequence[tuple[str, float]], title: str, colour: str = COLOURS[0],
@@ -50,7 +54,7 @@ def bar_chart(rows: Sequence[tuple[str, float]], title: str, colour: str = COLOU
         short = text if len(text) <= 28 else text[:26].rstrip() + "…"  # fits label_width at 12 px
         parts.append(f'<text x="{label_width - 8}" y="{y + 13}" text-anchor="end" fill="#333">'
                      f"<title>{escape(text)}</title>{escape(short)}</text>")
-        w = max(value * scale, 1 if value else 0)
+        w = max(value * scale, 1 if value else 0, 0)  # a negative value is drawn as none, its number shown
         parts.append(f'<rect x="{label_width}" y="{y}" width="{w:.1f}" height="{bar_h}" fill="{colour}" rx="2"/>')
         parts.append(f'<text x="{label_width + w + 6:.1f}" y="{y + 13}" fill="#333">{_fmt(value)}</text>')
     if not rows:
@@ -96,7 +100,7 @@ def column_chart(labels: Sequence[str], series: Sequence[tuple[str, Sequence[flo
         else:
             bar_w = slot * 0.8 / max(len(series), 1)
             for i, v in enumerate(values):
-                h = plot_h * v / peak
+                h = max(plot_h * v / peak, 0)  # a negative value is drawn as none, its number is in the table
                 x = left + slot * i + slot * 0.1 + bar_w * s
                 parts.append(f'<rect x="{x:.1f}" y="{top + plot_h - h:.1f}" width="{bar_w:.1f}" '
                              f'height="{h:.1f}" fill="{colour}"><title>{escape(name)} {escape(labels[i])}: '

@@ -267,8 +267,68 @@ def table(id: str, resource_id: str):
         except tk.NotAuthorized as e:
             return tk.abort(403, str(e))
         return tk.redirect_to("satudata_dataapi.table", id=pkg["name"], resource_id=resource_id)
-    return tk.render("satudata/dataapi/table.html", {"pkg": pkg, "res": res, "pkg_dict": pkg,
-                                                     "resource": res})
+    return _table_page(pkg, res)
+
+
+def _table_page(pkg: dict[str, Any], res: dict[str, Any], chart_form: Optional[dict[str, Any]] = None,
+                chart_errors: Optional[list[str]] = None):
+    from ckanext.satudata import dataapi
+    from ckanext.satudata.services import tablechart
+    state = dataapi.load_state(res["id"]) or {}
+    columns = state.get("columns") or []
+    if chart_form is None:
+        chart_form = tablechart.config(res) or tablechart.propose(columns)
+    return tk.render("satudata/dataapi/table.html", {
+        "pkg": pkg, "res": res, "pkg_dict": pkg, "resource": res, "columns": columns,
+        "chart_form": chart_form, "chart_errors": chart_errors or [],
+        "number_types": tablechart.NUMBER_TYPES})
+
+
+@satudata_dataapi.route("/dataset/<id>/resource/<resource_id>/grafik", methods=["POST"])
+def chart_settings(id: str, resource_id: str):
+    """The chart a Produsen chooses for a table (resource field ``grafik``),
+    saved through resource_patch: on published data it becomes part of the
+    change the Walidata verifies, like any other edit of the file."""
+    context = _context()
+    try:
+        pkg = tk.get_action("package_show")(dict(context), {"id": id})
+        res = tk.get_action("resource_show")(dict(context), {"id": resource_id})
+    except tk.NotAuthorized:
+        return tk.abort(403, tk._("Not authorized to see this page"))
+    except tk.ObjectNotFound:
+        return tk.abort(404, tk._("Resource not found"))
+    if res.get("package_id") != pkg["id"]:
+        return tk.abort(404, tk._("Resource not found"))
+    chosen = {"jenis": request.form.get("jenis") or "", "kategori": request.form.get("kategori") or "",
+              "nilai": request.form.getlist("nilai")}
+    try:
+        tk.get_action("resource_patch")(dict(context), {"id": resource_id, "grafik": json.dumps(chosen)})
+    except tk.NotAuthorized as e:
+        return tk.abort(403, str(e) or tk._("Not authorized to see this page"))
+    except tk.ValidationError as e:
+        messages = [str(m) for msgs in e.error_dict.values()
+                    for m in (msgs if isinstance(msgs, list) else [msgs])]
+        return _table_page(pkg, res, chosen, messages)
+    tk.h.flash_success(tk._("The chart is saved") if chosen["jenis"] else tk._("The table has no chart now"))
+    return tk.redirect_to("satudata_dataapi.table", id=pkg["name"], resource_id=resource_id)
+
+
+@satudata_dataapi.route("/dataset/<id>/resource/<resource_id>/grafik.svg")
+def chart_svg(id: str, resource_id: str):
+    """The chart as an SVG file, for whoever may read the table."""
+    from flask import Response
+    from ckanext.satudata.services import tablechart
+    context = _context()
+    try:
+        res = tk.get_action("resource_show")(dict(context), {"id": resource_id})
+    except (tk.NotAuthorized, tk.ObjectNotFound):
+        return tk.abort(404, tk._("Resource not found"))
+    drawn = tablechart.chart(res, context)
+    if not drawn or not drawn.get("svg"):
+        return tk.abort(404, tk._("This table has no chart"))
+    filename = re.sub(r"[^A-Za-z0-9_-]+", "-", res.get("name") or "grafik").strip("-") or "grafik"
+    return Response('<?xml version="1.0" encoding="UTF-8"?>\n' + str(drawn["svg"]), mimetype="image/svg+xml",
+                    headers={"Content-Disposition": f'attachment; filename="{filename}.svg"'})
 
 
 @satudata_dataapi.after_app_request

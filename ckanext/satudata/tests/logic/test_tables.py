@@ -322,3 +322,60 @@ def test_the_preview_shows_numbers_the_indonesian_way_and_every_column(portal, m
     # DataTables reads "a.b" as a nested property: the value is where it looks.
     assert [r["Angka Kesakitan per 100"]["000 Penduduk"] for r in rows] == ["7", "0,75", "9", "12,5"]
     assert [r["Kode Wilayah"] for r in rows][0] == "64.08.04"
+
+
+def test_the_produsen_chooses_a_chart_and_the_public_sees_it_drawn_by_the_server(portal, make_dataset, api,
+                                                                                browser, app):
+    dataset, resource = _dataset_with(portal, make_dataset, INDONESIAN_CSV)
+    dataapi.load_job(resource["id"])
+    produsen = browser().login(portal.editor)
+    tab = f"/dataset/{dataset['name']}/resource/{resource['id']}/table"
+    page = produsen.page(tab)
+    # A sensible default is proposed: bars of the first number columns by the first text column.
+    assert page.find("select", attrs={"name": "jenis"}).find("option", selected=True)["value"] == "bar"
+    assert page.find("select", attrs={"name": "kategori"}).find("option", selected=True)["value"] == "Kecamatan"
+    # A choice without a value column is refused with the choice kept.
+    response = produsen.submit(tab, {"jenis": "line", "kategori": "Kecamatan", "nilai": []},
+                               form=lambda f: f.find("select", attrs={"name": "jenis"}))
+    assert response.status_code == 200
+    refused = response.get_data(as_text=True)
+    assert "Pilih satu sampai enam kolom angka" in refused
+    assert 'value="line" selected' in refused
+    response = produsen.submit(tab, {"jenis": "bar", "kategori": "Kecamatan", "nilai": ["Jumlah Penduduk"]},
+                               form=lambda f: f.find("select", attrs={"name": "jenis"}))
+    assert response.status_code == 302
+    assert json.loads(helpers.call_action("resource_show", {"ignore_auth": True}, id=resource["id"])["grafik"]) == {
+        "jenis": "bar", "kategori": "Kecamatan", "nilai": ["Jumlah Penduduk"]}
+
+    # Not public while the dataset is a draft: no chart, no SVG for a visitor.
+    svg_url = f"/dataset/{dataset['name']}/resource/{resource['id']}/grafik.svg"
+    assert app.get(svg_url).status_code == 404
+    helpers.call_action("satudata_dataset_submit", ctx(portal.editor), id=dataset["id"])
+    helpers.call_action("satudata_dataset_approve", ctx(portal.walidata), id=dataset["id"])
+
+    public = browser().page(f"/dataset/{dataset['name']}")
+    figure = public.find(attrs={"data-satudata-chart": True})
+    svg = figure.find("svg")
+    assert svg is not None and svg.find("title").get_text() == "Tabel: Jumlah Penduduk"
+    # The numbers, written the Indonesian way, in the bars and in the table beside them.
+    texts = [t.get_text() for t in svg.find_all("text")]
+    assert "125.430" in texts and any(t.endswith("Sangatta Utara") for t in texts)
+    numbers = [[c.get_text(strip=True) for c in row.find_all(["th", "td"])]
+               for row in figure.find("details").find("tbody").find_all("tr")]
+    assert numbers == [["Muara Ancalong", "9.390"], ["Sangatta Utara", "125.430"],
+                       ["Sangatta Selatan", "82.470"], ["Muara Wahau", "27.610"]]
+    assert browser().page(f"/dataset/{dataset['name']}/resource/{resource['id']}").find(
+        attrs={"data-satudata-chart": True}).find("svg")
+    download = app.get(svg_url)
+    assert download.status_code == 200 and download.mimetype == "image/svg+xml"
+    assert download.get_data(as_text=True).startswith('<?xml version="1.0" encoding="UTF-8"?>\n<svg')
+
+
+def test_the_chart_settings_are_checked_through_the_api(portal, make_dataset, api):
+    _dataset, resource = _dataset_with(portal, make_dataset, "kecamatan;jumlah\nBengalon;5\n")
+    for bad in ('{"jenis": "pie", "kategori": "kecamatan", "nilai": ["jumlah"]}', "bukan json",
+                '{"jenis": "bar", "kategori": "kecamatan", "nilai": ["a", "b", "c", "d", "e", "f", "g"]}'):
+        error = api.error("resource_patch", portal.editor, id=resource["id"], grafik=bad)
+        assert error["__type"] == "Validation Error" and "grafik" in error, bad
+    api.ok("resource_patch", portal.editor, id=resource["id"], grafik='{"jenis": "", "kategori": "x"}')
+    assert helpers.call_action("resource_show", {"ignore_auth": True}, id=resource["id"]).get("grafik") in (None, "")
