@@ -369,13 +369,39 @@ def _walk_workflow(name: str, producer: str, echo: Callable[[str], None]) -> Non
             {"user": "pembina"}, {"id": name, "note": "Sesuai standar data statistik."})
 
 
+def _indonesian(value: Any, column: str) -> Any:
+    """A number as an operator's Excel writes it: 125.430 and 2.608,9 (years plain)."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or column == "tahun":
+        return value
+    if isinstance(value, int):
+        return f"{value:,}".replace(",", ".")
+    return f"{value:,}".replace(",", "\x00").replace(".", ",").replace("\x00", ".")
+
+
 def _csv_bytes(header: list[str], rows: list[dict[str, Any]]) -> bytes:
+    """The demo files are written the way Indonesian offices save CSV from
+    Excel: semicolons, dots for thousands, commas for decimals."""
     out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=header, lineterminator="\n")
+    writer = csv.DictWriter(out, fieldnames=header, delimiter=";", lineterminator="\n")
     writer.writeheader()
     for row in rows:
-        writer.writerow(row)
+        writer.writerow({k: _indonesian(v, k) for k, v in row.items()})
     return out.getvalue().encode("utf-8")
+
+
+def _chart(header: list[str], rows: list[dict[str, Any]]) -> str:
+    """The chart a Produsen would choose: numbers by kecamatan (bars) or by year (line)."""
+    import json
+    numbers = [c for c in header if c != "tahun" and rows and isinstance(rows[0].get(c), (int, float))]
+    if not numbers:
+        return ""
+    for time in ("tahun", "bulan"):
+        if time in header and "kecamatan" not in header:
+            return json.dumps({"jenis": "line", "kategori": time, "nilai": numbers[:2]})
+    others = [c for c in header if c not in numbers and not c.startswith("kode") and c != "tahun"]
+    if not others:
+        return ""
+    return json.dumps({"jenis": "bar", "kategori": others[0], "nilai": numbers[:1]})
 
 
 def _user_password() -> str:
@@ -446,6 +472,7 @@ def load(sysadmin: str, echo: Callable[[str], None] = log.info) -> dict[str, int
         tk.get_action("resource_create")(ctx(producer), {
             "package_id": pkg["id"], "name": f"{title} (CSV)", "format": "CSV",
             "description": f"{len(rows)} baris; kolom: {', '.join(header)}.",
+            "grafik": _chart(header, rows),
             "upload": FileStorage(stream=io.BytesIO(data), filename=f"{name}.csv",
                                   content_type="text/csv"),
         })

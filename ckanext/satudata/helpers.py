@@ -309,12 +309,17 @@ def satudata_column_type_label(kind: str) -> str:
     return dataapi.column_note({"type": kind})
 
 
-def satudata_format_value(value: Any, kind: str) -> str:
+def satudata_format_value(value: Any, kind: str, name: str = "") -> str:
     """A table value as the page's language writes it: ``125.430`` and
-    ``2.608,9`` on the Indonesian pages, ``125,430`` and ``2,608.9`` in English;
-    dates as 31/12/2024; text as it is."""
+    ``2.608,9`` on the Indonesian pages, ``125,430`` and ``2,608.9`` in English
+    (years, in a column named so, without a separator); dates as 31/12/2024;
+    text as it is."""
     if value is None or value == "":
         return ""
+    if kind in ("int8", "int4", "int") and name:
+        from ckanext.satudata.tables import YEAR_HEADER
+        if YEAR_HEADER.search(name):
+            return str(value)
     if kind in ("int8", "int4", "int", "numeric", "float8"):
         from decimal import Decimal, InvalidOperation
         try:

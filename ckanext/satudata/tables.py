@@ -71,6 +71,8 @@ _ID_DECIMAL = re.compile(r"[+-]?\d+,\d+")
 _EN_GROUPED = re.compile(r"[+-]?\d{1,3}(?:,\d{3})+(?:\.\d+)?")
 _EN_DECIMAL = re.compile(r"[+-]?\d+\.\d+")
 _PLAIN = re.compile(r"-?\d+")
+# A column of years is a number, but written without a thousands separator.
+YEAR_HEADER = re.compile(r"(?:^|[^a-z])(tahun|year|thn)(?:$|[^a-z])", re.IGNORECASE)
 CODE_HEADER = re.compile(r"(?:^|[^a-z0-9])(kode|code|nik|nip|npwp|telepon|telp|hp|id|kodepos|nisn|npsn)"
                           r"(?:$|[^a-z0-9])", re.IGNORECASE)
 

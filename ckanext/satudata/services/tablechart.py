@@ -43,11 +43,11 @@ def propose(columns: list[dict[str, Any]]) -> dict[str, Any]:
     return {"jenis": "line" if time_like else "bar", "kategori": category["id"], "nilai": numbers[:3]}
 
 
-def _label(value: Any, kind: str) -> str:
+def _label(value: Any, kind: str, name: str) -> str:
     from ckanext.satudata.helpers import satudata_format_value
     if value is None or value == "":
         return "–"
-    return satudata_format_value(value, kind)
+    return satudata_format_value(value, kind, name)
 
 
 def chart(resource: dict[str, Any], context: dict[str, Any]) -> Optional[dict[str, Any]]:
@@ -80,7 +80,8 @@ def chart(resource: dict[str, Any], context: dict[str, Any]) -> Optional[dict[st
         if any(n is None for n in numbers):
             skipped += 1
             continue
-        rows.append((_label(record.get(category), types.get(category) or "text"), [float(n) for n in numbers]))
+        label = _label(record.get(category), types.get(category) or "text", category)
+        rows.append((label, [float(n) for n in numbers]))
     names = [labels_of[v] + (f" ({units[v]})" if units.get(v) else "") for v in values]
     title = f"{resource.get('name') or ''}: " + ", ".join(names)
     if chosen["jenis"] == "bar" and len(values) == 1:
@@ -92,7 +93,7 @@ def chart(resource: dict[str, Any], context: dict[str, Any]) -> Optional[dict[st
     return {
         "svg": svg, "title": title, "kind": chosen["jenis"],
         "header": [labels_of.get(category, category)] + names,
-        "table": [[_label(record.get(category), types.get(category) or "text")]
-                  + [_label(record.get(v), types[v]) for v in values] for record in found["records"]],
+        "table": [[_label(record.get(category), types.get(category) or "text", category)]
+                  + [_label(record.get(v), types[v], v) for v in values] for record in found["records"]],
         "total": found.get("total") or 0, "shown": len(found["records"]), "skipped": skipped,
     }

@@ -5,7 +5,7 @@ from ckan.tests import helpers
 
 
 
-@pytest.mark.usefixtures("clean_db", "clean_index")
+@pytest.mark.usefixtures("clean_db", "clean_index", "empty_datastore")
 def test_seed_demo_loads_once_and_does_nothing_the_second_time(cli, sysadmin):
     from ckan.cli.cli import ckan
 
@@ -27,8 +27,16 @@ def test_seed_demo_loads_once_and_does_nothing_the_second_time(cli, sysadmin):
     assert resource["url_type"] == "upload" and resource["format"] == "CSV"
     from ckan.lib.uploader import get_resource_uploader
     with open(get_resource_uploader(resource).get_path(resource["id"]), encoding="utf-8") as f:
-        header = f.readline().strip().split(",")
+        header = f.readline().strip().split(";")
+    # Written as Indonesian offices save CSV (semicolons, 125.430), loaded exactly, with a chart.
     assert header[:2] == ["kode_wilayah", "kecamatan"]
+    from ckanext.satudata import dataapi
+    dataapi.load_job(resource["id"])
+    table = helpers.call_action("datastore_search", {"ignore_auth": True}, resource_id=resource["id"], limit=1)
+    types = {f["id"]: f["type"] for f in table["fields"]}
+    assert types["kode_wilayah"] == "text" and types["laki_laki"] == "int8"
+    assert table["records"][0]["laki_laki"] > 1000
+    assert '"kategori": "kecamatan"' in resource["grafik"]
 
     # The demo portal comes with months of generated usage, of public datasets
     # in the public figures only.

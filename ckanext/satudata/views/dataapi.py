@@ -350,13 +350,14 @@ def _datatables_values(response):
     from ckanext.datatablesview.helpers import datatablesview_null_label
     from ckanext.satudata.helpers import satudata_format_value
     null = str(datatablesview_null_label())
-    numbers = [f["id"] for f in fields if f.get("type") in ("int2", "int4", "int8", "numeric", "float4", "float8")]
+    numbers = [(f["id"], f["type"]) for f in fields
+               if f.get("type") in ("int2", "int4", "int8", "numeric", "float4", "float8")]
     dotted = [f["id"] for f in fields if "." in f["id"]]
     for record in body.get("data") or []:
-        for name in numbers:
+        for name, kind in numbers:
             value = record.get(name)
             if value not in (None, "", null):
-                record[name] = satudata_format_value(value, "numeric")
+                record[name] = satudata_format_value(value, kind, name)
         for name in dotted:
             if name in record:
                 _nest(record, name.split("."), record[name])
