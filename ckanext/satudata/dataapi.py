@@ -304,15 +304,16 @@ def describe(code: str, params: dict[str, Any]) -> str:
         "too_big": tk._("The file is {size}; tables are made from files up to {limit} (setting "
                         "ckanext.satudata.table.max_size), so it has no table preview and no Data API"),
         "internal": tk._("The loader stopped with an internal error ({error}); try loading it again"),
-        "read_indonesian": tk._("Column \"{column}\": numbers read in the Indonesian style (a dot "
-                                "separates thousands, a comma decimals: 125.430 is one hundred twenty-five "
-                                "thousand four hundred thirty)"),
-        "read_international": tk._("Column \"{column}\": numbers read in the international style (a comma "
-                                   "separates thousands, a dot decimals)"),
+        "read_indonesian": tk._("Numbers read in the Indonesian style (a dot separates thousands, a comma "
+                                "decimals: 125.430 is one hundred twenty-five thousand four hundred thirty) in "
+                                "the columns {column}"),
+        "read_international": tk._("Numbers read in the international style (a comma separates thousands, "
+                                   "a dot decimals) in the columns {column}"),
         "mixed_styles": tk._("Column \"{column}\" mixes the Indonesian and the international number styles "
                              "(row {row}: \"{value}\"), so it stays text: write every number of the column "
                              "the same way"),
-        "code_header": tk._("Column \"{column}\" names a code, so its values stay text as written"),
+        "code_header": tk._("The columns {column} name a code, so their values stay text as written, "
+                            "though they look like numbers"),
         "empty_rows": tk._("{count} empty rows were skipped"),
     }
     text = texts.get(code) or tk._("The file could not be loaded into a table")

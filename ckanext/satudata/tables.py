@@ -272,8 +272,8 @@ class Column:
     def __init__(self, name: str, override: Optional[str] = None):
         self.name = name
         self.override = override if override in TYPES else None
-        self.code = bool(CODE_HEADER.search(name))
-        self.number = not self.code
+        self.code = bool(CODE_HEADER.search(name))  # stays text, whatever its values
+        self.number = True
         self.styles = {"id", "en"}
         self.separated = False
         self.decimal = {"id": False, "en": False}
@@ -350,6 +350,8 @@ class Column:
         return "id" if "id" in self.styles else "en"
 
     def inferred(self) -> str:
+        if self.code:
+            return "text"
         if self.values and self.number:
             return "numeric" if self.decimal[self.style] or self.big else "int8"
         if self.values and self.date and not self.number:
@@ -472,19 +474,26 @@ def column_type(column: Column) -> str:
 def notes(profiled: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
     """What the load did that a person should know (kept with the status)."""
     out: list[tuple[str, dict[str, Any]]] = []
+    styles: dict[str, list[str]] = {"id": [], "en": []}
+    codes: list[str] = []
     for column in profiled["columns"]:
         kind = column_type(column)
-        if kind in ("int8", "numeric") and column.separated and not column.override:
-            if column.style == "id":
-                out.append(("read_indonesian", {"column": column.name}))
-            else:
-                out.append(("read_international", {"column": column.name}))
-        elif kind == "text" and column.values and not column.override:
-            if column.mixed:
-                row, text = column.first_text or (0, "")
-                out.append(("mixed_styles", {"column": column.name, "row": row, "value": text}))
-            elif column.code:
-                out.append(("code_header", {"column": column.name}))
+        if column.override:
+            continue
+        if kind in ("int8", "numeric") and column.separated:
+            styles[column.style].append(column.name)
+        elif kind == "text" and column.values and column.mixed:
+            row, text = column.first_text or (0, "")
+            out.append(("mixed_styles", {"column": column.name, "row": row, "value": text}))
+        elif kind == "text" and column.values and column.code and column.number:
+            codes.append(column.name)  # would have been a number
+    quoted = lambda names: ", ".join(f'"{n}"' for n in names)  # noqa: E731
+    if styles["id"]:
+        out.insert(0, ("read_indonesian", {"column": quoted(styles["id"])}))
+    if styles["en"]:
+        out.insert(0, ("read_international", {"column": quoted(styles["en"])}))
+    if codes:
+        out.append(("code_header", {"column": quoted(codes)}))
     if profiled.get("empty_rows"):
         out.append(("empty_rows", {"count": profiled["empty_rows"]}))
     return out

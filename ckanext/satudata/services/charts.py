@@ -51,7 +51,8 @@ def bar_chart(rows: Sequence[tuple[str, float]], title: str, colour: str = COLOU
     for i, (label, value) in enumerate(rows):
         y = top + i * (bar_h + gap)
         text = str(label)
-        short = text if len(text) <= 28 else text[:26].rstrip() + "…"  # fits label_width at 12 px
+        fits = max(8, int(label_width / 7.8))  # characters that fit label_width at 12 px
+        short = text if len(text) <= fits else text[:fits - 2].rstrip() + "…"
         parts.append(f'<text x="{label_width - 8}" y="{y + 13}" text-anchor="end" fill="#333">'
                      f"<title>{escape(text)}</title>{escape(short)}</text>")
         w = max(value * scale, 1 if value else 0, 0)  # a negative value is drawn as none, its number shown
@@ -81,7 +82,7 @@ def column_chart(labels: Sequence[str], series: Sequence[tuple[str, Sequence[flo
         y = top + plot_h - plot_h * line / steps
         parts.append(f'<line x1="{left}" x2="{width - right}" y1="{y:.1f}" y2="{y:.1f}" stroke="#ddd"/>')
         parts.append(f'<text x="{left - 6}" y="{y + 4:.1f}" text-anchor="end" fill="#555">{_fmt(value)}</text>')
-    every = max(1, round(n / 12))
+    every = max(1, -(-n // max(1, min(12, int(plot_w // 45)))))  # labels ~45 px apart at least
     for i, label in enumerate(labels):
         if i % every == 0:
             x = left + slot * (i + 0.5)
@@ -105,8 +106,12 @@ def column_chart(labels: Sequence[str], series: Sequence[tuple[str, Sequence[flo
                 parts.append(f'<rect x="{x:.1f}" y="{top + plot_h - h:.1f}" width="{bar_w:.1f}" '
                              f'height="{h:.1f}" fill="{colour}"><title>{escape(name)} {escape(labels[i])}: '
                              f"{_fmt(v)}</title></rect>")
-        lx = left + s * 150
-        parts.append(f'<rect x="{lx}" y="6" width="12" height="12" fill="{colour}"/>')
-        parts.append(f'<text x="{lx + 18}" y="16" fill="#333">{escape(name)}</text>')
+        spacing = min(150, (width - left) / max(len(series), 1))
+        lx = left + s * spacing
+        fits = max(4, int((spacing - 24) / 6.5))  # characters of the legend that fit at 11 px
+        legend = name if len(name) <= fits else name[:fits - 1].rstrip() + "…"
+        parts.append(f'<rect x="{lx:.1f}" y="6" width="12" height="12" fill="{colour}"/>')
+        parts.append(f'<text x="{lx + 18:.1f}" y="16" fill="#333"><title>{escape(name)}</title>'
+                     f'{escape(legend)}</text>')
     parts.append("</svg>")
     return Markup("".join(parts))

@@ -84,14 +84,17 @@ def chart(resource: dict[str, Any], context: dict[str, Any]) -> Optional[dict[st
         rows.append((label, [float(n) for n in numbers]))
     names = [labels_of[v] + (f" ({units[v]})" if units.get(v) else "") for v in values]
     title = f"{resource.get('name') or ''}: " + ", ".join(names)
-    if chosen["jenis"] == "bar" and len(values) == 1:
-        svg = charts.bar_chart([(label, nums[0]) for label, nums in rows], title)
-    else:
-        svg = charts.column_chart([label for label, _n in rows],
-                                  [(name, [nums[i] for _l, nums in rows]) for i, name in enumerate(names)],
-                                  title, line=chosen["jenis"] == "line")
+    def draw(width: int) -> Any:
+        # Drawn twice: for wide screens and for phones (a 640-wide drawing
+        # shrunk to a phone would make its labels unreadable).
+        if chosen["jenis"] == "bar" and len(values) == 1:
+            return charts.bar_chart([(label, nums[0]) for label, nums in rows], title, width=width,
+                                    label_width=220 if width > 500 else 120)
+        return charts.column_chart([label for label, _n in rows],
+                                   [(name, [nums[i] for _l, nums in rows]) for i, name in enumerate(names)],
+                                   title, width=width, line=chosen["jenis"] == "line")
     return {
-        "svg": svg, "title": title, "kind": chosen["jenis"],
+        "svg": draw(640), "svg_narrow": draw(340), "title": title, "kind": chosen["jenis"],
         "header": [labels_of.get(category, category)] + names,
         "table": [[_label(record.get(category), types.get(category) or "text", category)]
                   + [_label(record.get(v), types[v], v) for v in values] for record in found["records"]],

@@ -71,9 +71,9 @@ EXAMPLES: list[dict[str, str]] = [
     {
         "id": "fields_sort",
         "title": N_("Choose columns and sort"),
-        "text": N_("fields lists the columns you want; sort orders the rows (asc or desc). The loader "
-                   "stores every column as text, so numbers sort as text unless the Walidata sets the "
-                   "column's type in the Data Dictionary."),
+        "text": N_("fields lists the columns you want; sort orders the rows (asc or desc). Number "
+                   "columns sort by value, text columns alphabetically; datastore_info gives every "
+                   "column's type and its Kamus Data (label, description, unit)."),
         "curl": ('curl -s -G "{site}/api/3/action/datastore_search" '
                  '--data-urlencode "resource_id={resource_id}" '
                  '--data-urlencode "fields={column}" --data-urlencode "sort={column} desc"'),
@@ -333,8 +333,9 @@ def chart_svg(id: str, resource_id: str):
 
 @satudata_dataapi.after_app_request
 def _datatables_values(response):
-    """The rows core's DataTables view receives, made readable: numbers written
-    the page's way (125.430 and 2.608,9 on the Indonesian pages), and the value
+    """The rows core's DataTables view receives, made readable: numbers and
+    dates written the page's way (125.430, 2.608,9 and 31/12/2024 on the
+    Indonesian pages), and the value
     of a column whose name holds a dot ("per 100.000 Penduduk") put where
     DataTables looks for it (it reads a dot as a nested property, so the column
     was blank)."""
@@ -352,6 +353,7 @@ def _datatables_values(response):
     null = str(datatablesview_null_label())
     numbers = [(f["id"], f["type"]) for f in fields
                if f.get("type") in ("int2", "int4", "int8", "numeric", "float4", "float8")]
+    numbers += [(f["id"], "date") for f in fields if f.get("type") == "date"]
     dotted = [f["id"] for f in fields if "." in f["id"]]
     for record in body.get("data") or []:
         for name, kind in numbers:
