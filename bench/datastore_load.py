@@ -3,13 +3,17 @@ sizes: run by bench/datastore_load.sh, which prepares the databases and the ini.
 
 For each size it generates a CSV, resets the peak-memory counter of the web
 process (Linux /proc/PID/clear_refs), uploads the file to resource_create as a
-streamed multipart body, and polls xloader_status until the load ends while it
-samples the worker and the work-horse process rq forks for each job. Memory is
-the kernel's peak resident set size (VmHWM) of the real processes.
+streamed multipart body, and polls the load status (``satudata_table_status``
+for the portal's exact loader, ``xloader_status`` for stock CKAN with
+ckanext-xloader, ``--loader``) until the load ends while it samples the worker
+and the work-horse process rq forks for each job. Memory is the kernel's peak
+resident set size (VmHWM) of the real processes. With ``--results FILE`` the
+figures are also written as JSON, for the ratio the shell script prints.
 """
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import subprocess
 import sys
@@ -121,6 +125,8 @@ def main() -> None:
     parser.add_argument("--ini", required=True)
     parser.add_argument("--port", type=int, required=True)
     parser.add_argument("--logs", required=True, help="prefix of the log files of the web and worker processes")
+    parser.add_argument("--loader", choices=("satudata", "xloader"), default="satudata")
+    parser.add_argument("--results", help="write the figures as JSON to this file")
     parser.add_argument("sizes", nargs="*", type=int, default=[1, 10, 100], help="sizes in MB")
     args = parser.parse_args()
     site = f"http://127.0.0.1:{args.port}"
@@ -140,7 +146,9 @@ def main() -> None:
                                   stderr=subprocess.STDOUT, env=env)
         try:
             wait_for(f"{site}/api/3/action/status_show", web)
-            run(site, headers, args.sizes, web.pid, worker.pid)
+            results = run(site, headers, args.sizes, web.pid, worker.pid, args.loader)
+            if args.results:
+                Path(args.results).write_text(json.dumps(results))
         finally:
             for process in (worker, web):
                 process.terminate()
@@ -170,15 +178,31 @@ def purge(site: str, headers: dict) -> None:
     api(site, headers, "dataset_purge", id="bench-loader")
 
 
-def run(site: str, headers: dict, sizes: list[int], web_pid: int, worker_pid: int) -> None:
+def load_state(site: str, headers: dict, loader: str, resource_id: str) -> tuple[str, bool, dict]:
+    """(state, can the rows be read, the status) of a load."""
+    if loader == "xloader":
+        job = requests.get(f"{site}/api/3/action/xloader_status", params={"resource_id": resource_id},
+                           headers=headers, timeout=30).json().get("result") or {}
+        state = job.get("status")
+        return state, state in ("running_but_viewable", "complete"), job
+    job = requests.get(f"{site}/api/3/action/satudata_table_status", params={"resource_id": resource_id},
+                       headers=headers, timeout=30).json().get("result") or {}
+    state = job.get("state")
+    return state, state == "complete", job
+
+
+def run(site: str, headers: dict, sizes: list[int], web_pid: int, worker_pid: int, loader: str) -> list[dict]:
     try:
         org = api(site, headers, "organization_show", id="bench")
     except SystemExit:
         org = api(site, headers, "organization_create", name="bench", title="Bench")
     purge(site, headers)
+    fields = {} if loader == "xloader" else dict(
+        sumber="Bench", maintainer="Bench", maintainer_email="bench@satudata.test", frekuensi="tahunan",
+        level_penyajian="kecamatan", tahun=2024, cakupan="64.08")
     dataset = api(site, headers, "package_create", name="bench-loader", title="Bench loader", owner_org=org["id"],
-                  notes="Benchmark.", sumber="Bench", maintainer="Bench", maintainer_email="bench@satudata.test",
-                  frekuensi="tahunan", level_penyajian="kecamatan", tahun=2024, cakupan="64.08")
+                  notes="Benchmark.", **fields)
+    results = []
 
     print(f"web pid {web_pid}, worker pid {worker_pid}; idle resident memory: web "
           f"{status_kb(web_pid, 'VmRSS') / 1024:.0f} MB, worker {status_kb(worker_pid, 'VmRSS') / 1024:.0f} MB")
@@ -206,10 +230,8 @@ def run(site: str, headers: dict, sizes: list[int], web_pid: int, worker_pid: in
             while True:
                 for pid in descendants(worker_pid):
                     horse_peak = max(horse_peak, status_kb(pid, "VmHWM"))
-                job = requests.get(f"{site}/api/3/action/xloader_status", params={"resource_id": resource["id"]},
-                                   headers=headers, timeout=30).json().get("result") or {}
-                state = job.get("status")
-                if state in ("running_but_viewable", "complete") and viewable is None:
+                state, readable, job = load_state(site, headers, loader, resource["id"])
+                if readable and viewable is None:
                     viewable = time.monotonic() - start
                 if state in ("complete", "error"):
                     break
@@ -218,7 +240,7 @@ def run(site: str, headers: dict, sizes: list[int], web_pid: int, worker_pid: in
                 time.sleep(0.1)
             loaded = time.monotonic() - start
             if state == "error":
-                raise SystemExit(f"{size_mb} MB: the load failed: {job.get('error')}")
+                raise SystemExit(f"{size_mb} MB: the load failed: {job.get('error') or job.get('problems')}")
             total = api(site, headers, "datastore_search", resource_id=resource["id"], limit=0)["total"]
             assert total == rows, (total, rows)
             web_peak = status_kb(web_pid, "VmHWM")
@@ -226,6 +248,8 @@ def run(site: str, headers: dict, sizes: list[int], web_pid: int, worker_pid: in
             print(f"{path.stat().st_size / 1e6:>6.0f}MB {rows:>9,} {uploaded:>9.1f} {viewable:>8.1f} {loaded:>7.1f} "
                   f"{web_peak / 1024:>12.0f} {(web_peak - web_before) / 1024:>8.0f} {worker_peak / 1024:>15.0f}"
                   f" {horse_peak / 1024:>12.0f}")
+            results.append({"mb": size_mb, "rows": rows, "load_s": loaded, "table_s": viewable,
+                            "web_peak_mb": web_peak / 1024, "worker_peak_mb": worker_peak / 1024})
             path.unlink()
     purge(site, headers)
     print("upload s: until resource_create answered; table s: until the rows could be read "
@@ -233,6 +257,7 @@ def run(site: str, headers: dict, sizes: list[int], web_pid: int, worker_pid: in
           "VmHWM of the real processes, reset before each file; web +MB: growth of the web "
           "process during upload and load; worker peak: the jobs worker or the process rq forks "
           "for each job (job peak), whichever is higher.")
+    return results
 
 
 if __name__ == "__main__":

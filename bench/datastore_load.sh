@@ -2,7 +2,9 @@
 # Benchmark of the DataStore loader on the real portal processes: generates CSV
 # files of 1, 10 and 100 MB (in a temporary directory, never kept), uploads each
 # through the Action API to `ckan run`, lets `ckan jobs worker` load it, and
-# prints the load time and the peak memory of the web and worker processes.
+# prints the load time and the peak memory of the web and worker processes:
+# first for the portal (its exact loader, tables.py), then for stock CKAN 2.12
+# with ckanext-xloader on the same files and databases, then the ratios.
 #
 #   bash bench/datastore_load.sh [SIZE_MB ...]      (default: 1 10 100)
 #
@@ -76,5 +78,41 @@ ensure_datastore "datastore_$NAME" "$INI"
 ckan -c "$INI" db init >"$LOGS/$NAME-db.log" 2>&1 || die "ckan db init failed (see $LOGS/$NAME-db.log)"
 ckan -c "$INI" db upgrade >>"$LOGS/$NAME-db.log" 2>&1 || die "ckan db upgrade failed (see $LOGS/$NAME-db.log)"
 
-say "Benchmarking the loader (logs: $LOGS/$NAME-web.log, $LOGS/$NAME-worker.log)"
-python "$ROOT/bench/datastore_load.py" --ini "$INI" --port "$PORT" --logs "$LOGS/$NAME" "$@"
+# Stock CKAN 2.12 with ckanext-xloader (the loader this portal used before), on
+# the same databases: only the plugins and xloader's settings differ.
+BASE_INI=$BENCH_DATA/bench-xloader.ini
+TOKEN_FILE=$BENCH_DATA/xloader-token
+if ! ckan -c "$INI" user list 2>/dev/null | grep -q "bench-admin"; then
+  ckan -c "$INI" user add bench-admin email=bench@satudata.test password=Bench#Kutim2026 >/dev/null
+fi
+ckan -c "$INI" sysadmin add bench-admin >/dev/null
+ckan -c "$INI" user token add bench-admin xloader 2>/dev/null | tail -1 | tr -d '[:space:]' >"$TOKEN_FILE"
+cat >"$BASE_INI" <<INI
+# Written by bench/datastore_load.sh on every run: stock CKAN + ckanext-xloader.
+[app:main]
+use = config:$INI
+ckan.plugins = activity datastore xloader datatables_view
+ckanext.xloader.formats = csv text/csv application/csv
+ckanext.xloader.max_content_length = 104857600
+ckanext.xloader.job_timeout = 3600
+ckanext.xloader.api_token = $(cat "$TOKEN_FILE")
+ckanext.xloader.jobs_db.uri = sqlite:///$BENCH_DATA/xloader-jobs.db
+INI
+sed -n '/^\[loggers\]/,$p' "$INI" >>"$BASE_INI"
+
+say "Benchmarking the portal's loader (logs: $LOGS/$NAME-web.log, $LOGS/$NAME-worker.log)"
+python "$ROOT/bench/datastore_load.py" --ini "$INI" --port "$PORT" --logs "$LOGS/$NAME" \
+  --results "$BENCH_DATA/portal.json" "$@"
+say "Benchmarking stock CKAN 2.12 with ckanext-xloader on the same files"
+python "$ROOT/bench/datastore_load.py" --ini "$BASE_INI" --port "$PORT" --logs "$LOGS/$NAME-xloader" \
+  --loader xloader --results "$BENCH_DATA/xloader.json" "$@"
+python - "$BENCH_DATA/portal.json" "$BENCH_DATA/xloader.json" <<'PY'
+import json, sys
+portal, stock = (json.load(open(p)) for p in sys.argv[1:])
+print("\nportal / stock CKAN + xloader (same files, same run; below 1.0 is faster or smaller):")
+print(f"{'file':>6} {'load time':>10} {'web peak':>9} {'worker peak':>12}")
+for mine, theirs in zip(portal, stock):
+    print(f"{mine['mb']:>4}MB {mine['load_s'] / theirs['load_s']:>10.2f} "
+          f"{mine['web_peak_mb'] / theirs['web_peak_mb']:>9.2f} {mine['worker_peak_mb'] / theirs['worker_peak_mb']:>12.2f}")
+print("stock CKAN + xloader stores every column as text; the portal's tables are typed and compared with the file.")
+PY

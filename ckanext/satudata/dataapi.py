@@ -125,21 +125,24 @@ def datastore_delete(next_action, context: Context, data_dict: DataDict):
 # ---------------------------------------------------------------------------
 # The load job and its status
 
-def _task(session: Any, resource_id: str) -> Any:
+NEXT_KEY = "next"  # the load of a pending revision's new file (tables.next_table)
+
+
+def _task(session: Any, resource_id: str, key: str = TASK_KEY) -> Any:
     return session.query(model.TaskStatus).filter(
         model.TaskStatus.entity_id == resource_id, model.TaskStatus.task_type == TASK_TYPE,
-        model.TaskStatus.key == TASK_KEY).first()
+        model.TaskStatus.key == key).first()
 
 
-def _save_status(resource_id: str, state: str, **value: Any) -> None:
+def _save_status(resource_id: str, state: str, key: str = TASK_KEY, **value: Any) -> None:
     """The status, in a session of its own: the caller may be in the middle of a
     resource transaction, and the page must show it at once."""
     session = model.meta.create_local_session()
     try:
-        task = _task(session, resource_id)
+        task = _task(session, resource_id, key)
         if task is None:
             task = model.TaskStatus(entity_id=resource_id, entity_type="resource",
-                                    task_type=TASK_TYPE, key=TASK_KEY)
+                                    task_type=TASK_TYPE, key=key)
             session.add(task)
         previous = json.loads(task.value or "{}") if task.value else {}
         if state in ("pending", "running"):
@@ -154,9 +157,9 @@ def _save_status(resource_id: str, state: str, **value: Any) -> None:
         session.close()
 
 
-def load_state(resource_id: str) -> Optional[dict[str, Any]]:
+def load_state(resource_id: str, key: str = TASK_KEY) -> Optional[dict[str, Any]]:
     """The stored status: ``state`` (pending, running, complete, error) and its report."""
-    task = _task(model.Session, resource_id)
+    task = _task(model.Session, resource_id, key)
     if task is None:
         return None
     model.Session.refresh(task)
@@ -237,6 +240,66 @@ def load_job(resource_id: str, force: bool = False) -> None:
         dataset = tk.get_action("package_show")(dict(context), {"id": shown["package_id"]})
         tk.get_action("resource_create_default_resource_views")(
             dict(context), {"resource": shown, "package": dataset, "create_datastore_views": True})
+
+
+def stage_revision_file(resource_id: str, file_id: str, fmt: str) -> None:
+    """Queue the load of a pending revision's replacement file into the table
+    that waits for the approval (``tables.next_table``)."""
+    _save_status(resource_id, "pending", NEXT_KEY, file_id=file_id)
+    tk.enqueue_job(stage_job, [resource_id, file_id, fmt], title=f"satudata next table {resource_id}",
+                   rq_kwargs={"timeout": tk.config.get("ckanext.satudata.table.job_timeout")})
+
+
+def stage_job(resource_id: str, file_id: str, fmt: str) -> None:
+    """The background job for a revision's file: the table is built under its
+    waiting name, so approving the revision publishes it at once."""
+    path = get_resource_uploader({"url_type": "upload"}).get_path(file_id)
+    current = load_state(resource_id, NEXT_KEY) or {}
+    if current.get("file_id") != file_id:
+        return  # the revision has another file now; its own job loads it
+    try:
+        digest = tables.file_hash(path)
+        report = tables.load(resource_id, path, fmt, table=tables.next_table(resource_id))
+    except tables.TableError as e:
+        _save_status(resource_id, "error", NEXT_KEY, file_id=file_id,
+                     problems=[[c, p] for c, p in e.problems])
+        return
+    except OSError:
+        return  # the revision was discarded meanwhile
+    _save_status(resource_id, "complete", NEXT_KEY, file_id=file_id, hash=digest, **report)
+
+
+def publish_revision_file(resource_id: str) -> bool:
+    """At a revision's approval (its file already in place): the waiting table
+    becomes the published one in one transaction, when it was loaded from this
+    very file; otherwise the file is queued like any upload. True when published."""
+    waiting = load_state(resource_id, NEXT_KEY) or {}
+    path = get_resource_uploader({"url_type": "upload"}).get_path(resource_id)
+    try:
+        ready = waiting.get("state") == "complete" and waiting.get("hash") == tables.file_hash(path)
+    except OSError:
+        ready = False
+    if ready and tables.promote(resource_id):
+        report = {k: v for k, v in waiting.items() if k not in ("state", "last_updated", "file_id")}
+        _save_status(resource_id, "complete", **report)
+        forget_revision_file(resource_id)
+        return True
+    forget_revision_file(resource_id)
+    submit(resource_id, force=True)
+    return False
+
+
+def forget_revision_file(resource_id: str) -> None:
+    """Drop the waiting table and its status (approved, returned or discarded)."""
+    tables.drop_next(resource_id)
+    session = model.meta.create_local_session()
+    try:
+        task = _task(session, resource_id, NEXT_KEY)
+        if task is not None:
+            session.delete(task)
+            session.commit()
+    finally:
+        session.close()
 
 
 def after_resource_write(context: Context, resource: dict[str, Any]) -> None:

@@ -415,11 +415,27 @@ def propose(context: dict[str, Any], pkg: model.Package, data_dict: dict[str, An
     model.Session.flush()
     search.rebuild(pkg.id, defer_commit=False)
     model.repo.commit()
+    _stage_tables(data, files, written)
     context.setdefault(workflow.STEPS_TAKEN, []).append((pkg.id, "resubmit", user, reason))
     context[PROPOSED] = True
     shown = tk.get_action("package_show")({"user": user, "use_cache": False}, {"id": pkg.id})
     shown["satudata_revision"] = summary(rev)
     return shown
+
+
+def _stage_tables(data: dict[str, Any], files: dict[str, Any], written: list[str]) -> None:
+    """A replacement CSV/XLSX is loaded, while it waits, into the table that
+    approving the revision publishes at once (dataapi.publish_revision_file):
+    the public never sees the new file beside the old table."""
+    from ckanext.satudata import dataapi
+    by_id = {r.get("id"): r for r in data.get("resources") or [] if isinstance(r, dict)}
+    for rid, entry in files.items():
+        fmt = dataapi.table_format(by_id.get(rid) or {})
+        if entry.get("staged") in written and fmt:
+            try:
+                dataapi.stage_revision_file(rid, entry["staged"], fmt)
+            except Exception:  # approving still loads the file, like any upload
+                log.exception("Could not queue the waiting table of %s", rid)
 
 
 def _summary_of(fields: list[dict[str, str]], resources: list[dict[str, Any]], withdraw: bool) -> list[str]:
@@ -563,16 +579,22 @@ def apply(context: dict[str, Any], pkg: model.Package, rev: Revision, actor: mod
 
 
 def _reload_tables(actor: model.User, files: dict[str, Any], data: dict[str, Any]) -> None:
-    """Replaced and added files go to the DataStore loader as on any upload."""
+    """A replaced file's table, loaded while the revision waited, is published
+    at once; other replaced and added files go to the loader as on any upload."""
     from ckanext.satudata import dataapi
     new_ids = set(files) | {r["id"] for r in data.get("resources") or [] if r.get("url_type") == "upload"}
     for rid in new_ids:
-        if not dataapi.can_load(rid):
-            continue
         try:
-            dataapi.submit(rid, force=True)
+            if not dataapi.can_load(rid):
+                if rid in files:
+                    dataapi.forget_revision_file(rid)
+                continue
+            if rid in files:
+                dataapi.publish_revision_file(rid)
+            else:
+                dataapi.submit(rid, force=True)
         except Exception:  # the published version stands; the load status page tells
-            log.exception("Could not queue the table load of %s", rid)
+            log.exception("Could not publish or queue the table of %s", rid)
 
 
 def record_direct(context: dict[str, Any], pkg: model.Package, before: dict[str, Any]) -> None:
@@ -602,6 +624,12 @@ def discard(context: dict[str, Any], pkg: model.Package) -> None:
         raise tk.ObjectNotFound(tk._("This dataset has no change waiting for verification"))
     for file_id in _staged_ids(rev):
         _remove(file_id)
+    from ckanext.satudata import dataapi
+    for rid in _files(rev):
+        try:
+            dataapi.forget_revision_file(rid)
+        except Exception:  # a table left behind is dropped by the next load of this file
+            log.exception("Could not drop the waiting table of %s", rid)
     rev.status = DISCARDED
     rev.decided_by = context.get("user") or ""
     rev.decided_at = _utcnow()

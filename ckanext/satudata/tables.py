@@ -624,6 +624,11 @@ def _compare(conn: Any, stage: str, expected_rows: int, sums: dict[str, Decimal]
     return problems
 
 
+def next_table(resource_id: str) -> str:
+    """The table a pending revision's new file is loaded into before approval."""
+    return "satudata_next_" + resource_id
+
+
 def _swap(conn: Any, stage: str, table: str) -> None:
     conn.execute(sa.text("SET LOCAL lock_timeout = '30s'"))
     conn.execute(sa.text(f"DROP TABLE IF EXISTS {_ident(table)} CASCADE"))
@@ -633,6 +638,27 @@ def _swap(conn: Any, stage: str, table: str) -> None:
     # CKAN 2.12 caches the row count that datastore_search answers as "total".
     if conn.execute(sa.text("SELECT to_regclass('_table_stats')")).scalar():
         conn.execute(sa.text("DELETE FROM _table_stats WHERE resource_id = :table"), {"table": table})
+
+
+def promote(resource_id: str) -> bool:
+    """Put the table loaded from an approved revision's file in place of the
+    published one, in one transaction; False when there is none."""
+    source = next_table(resource_id)
+    with _engine().connect() as conn:
+        with conn.begin():
+            if not conn.execute(sa.text("SELECT to_regclass(:t)"), {"t": _ident(source)}).scalar():
+                return False
+            _swap(conn, source, resource_id)
+    from ckanext.datastore.backend.postgres import DatastorePostgresqlBackend
+    DatastorePostgresqlBackend.get_active_backend().calculate_record_count(resource_id)
+    return True
+
+
+def drop_next(resource_id: str) -> None:
+    """Forget the table of a revision's file (the revision was returned or discarded)."""
+    with _engine().connect() as conn:
+        with conn.begin():
+            conn.execute(sa.text(f"DROP TABLE IF EXISTS {_ident(next_table(resource_id))} CASCADE"))
 
 
 def fields_for(profiled: dict[str, Any], previous: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:

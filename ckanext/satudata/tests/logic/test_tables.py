@@ -379,3 +379,44 @@ def test_the_chart_settings_are_checked_through_the_api(portal, make_dataset, ap
         assert error["__type"] == "Validation Error" and "grafik" in error, bad
     api.ok("resource_patch", portal.editor, id=resource["id"], grafik='{"jenis": "", "kategori": "x"}')
     assert helpers.call_action("resource_show", {"ignore_auth": True}, id=resource["id"]).get("grafik") in (None, "")
+
+
+def test_a_replaced_file_waits_as_a_table_and_is_published_at_once_on_approval(portal, make_dataset, api):
+    """Issue 13: the public keeps the published table while the new file waits;
+    approving publishes the new table in the same moment as the new file."""
+    from ckanext.satudata import tables
+    dataset = make_dataset("approved", csv="kecamatan;jumlah\nBengalon;1.250\n")
+    rid = dataset["resources"][0]["id"]
+    dataapi.load_job(rid)
+    assert _rows(rid)["records"][0]["jumlah"] == 1250
+
+    helpers.call_action("resource_patch", ctx(portal.editor), id=rid,
+                        upload=upload("kecamatan;jumlah\nBengalon;2.500\nKaubun;7\n", "baru.csv"))
+    waiting = dataapi.load_state(rid, dataapi.NEXT_KEY)
+    assert waiting["state"] == "pending"
+    dataapi.stage_job(rid, waiting["file_id"], "csv")
+    assert dataapi.load_state(rid, dataapi.NEXT_KEY)["state"] == "complete"
+    # The public still reads the published table; the waiting one is no resource's.
+    assert [r["jumlah"] for r in api.ok("datastore_search", None, resource_id=rid)["records"]] == [1250]
+    assert api.error("datastore_search", portal.walidata,
+                     resource_id=tables.next_table(rid))["__type"] == "Not Found Error"
+
+    helpers.call_action("satudata_dataset_approve", ctx(portal.walidata), id=dataset["id"])
+    # Published with the approval, without waiting for the worker.
+    found = api.ok("datastore_search", None, resource_id=rid, sort="jumlah desc")
+    assert [r["jumlah"] for r in found["records"]] == [2500, 7] and found["total"] == 2
+    assert _status(api, portal, rid)["rows"] == 2
+    assert dataapi.load_state(rid, dataapi.NEXT_KEY) is None
+    assert _stage_tables() == []
+
+    # A discarded change leaves no waiting table behind.
+    helpers.call_action("resource_patch", ctx(portal.editor), id=rid,
+                        upload=upload("kecamatan;jumlah\nBengalon;1\n", "lagi.csv"))
+    waiting = dataapi.load_state(rid, dataapi.NEXT_KEY)
+    dataapi.stage_job(rid, waiting["file_id"], "csv")
+    helpers.call_action("satudata_revision_discard", ctx(portal.editor), id=dataset["id"])
+    from ckanext.datastore.backend.postgres import get_write_engine
+    with get_write_engine().connect() as conn:
+        assert conn.execute(sa.text("select to_regclass(:t)"), {"t": f'"{tables.next_table(rid)}"'}).scalar() is None
+    assert [r["jumlah"] for r in api.ok("datastore_search", None, resource_id=rid, sort="jumlah desc")["records"]] \
+        == [2500, 7]
