@@ -637,7 +637,8 @@ def _swap(conn: Any, stage: str, table: str) -> None:
     conn.execute(sa.text(f"ALTER SEQUENCE {_ident(stage + '__id_seq')} RENAME TO {_ident(table + '__id_seq')}"))
     # CKAN 2.12 caches the row count that datastore_search answers as "total".
     if conn.execute(sa.text("SELECT to_regclass('_table_stats')")).scalar():
-        conn.execute(sa.text("DELETE FROM _table_stats WHERE resource_id = :table"), {"table": table})
+        conn.execute(sa.text("DELETE FROM _table_stats WHERE resource_id IN (:table, :stage)"),
+                     {"table": table, "stage": stage})
 
 
 def promote(resource_id: str) -> bool:
@@ -659,6 +660,9 @@ def drop_next(resource_id: str) -> None:
     with _engine().connect() as conn:
         with conn.begin():
             conn.execute(sa.text(f"DROP TABLE IF EXISTS {_ident(next_table(resource_id))} CASCADE"))
+            if conn.execute(sa.text("SELECT to_regclass('_table_stats')")).scalar():
+                conn.execute(sa.text("DELETE FROM _table_stats WHERE resource_id = :table"),
+                             {"table": next_table(resource_id)})
 
 
 def fields_for(profiled: dict[str, Any], previous: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:

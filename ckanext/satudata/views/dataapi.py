@@ -250,14 +250,9 @@ def table(id: str, resource_id: str):
     context = _context()
     try:
         tk.check_access("satudata_table_status", context, {"resource_id": resource_id})
-        pkg = tk.get_action("package_show")(dict(context), {"id": id})
-        res = tk.get_action("resource_show")(dict(context), {"id": resource_id})
-    except tk.NotAuthorized:
+    except (tk.NotAuthorized, tk.ObjectNotFound):
         return tk.abort(403, tk._("Only who may edit this file can see how it was loaded"))
-    except tk.ObjectNotFound:
-        return tk.abort(404, tk._("Resource not found"))
-    if res.get("package_id") != pkg["id"]:
-        return tk.abort(404, tk._("Resource not found"))
+    pkg, res = _dataset_and_file(context, id, resource_id)
     if request.method == "POST":
         try:
             tk.get_action("satudata_table_load")(dict(context), {"resource_id": resource_id})
@@ -268,6 +263,21 @@ def table(id: str, resource_id: str):
             return tk.abort(403, str(e))
         return tk.redirect_to("satudata_dataapi.table", id=pkg["name"], resource_id=resource_id)
     return _table_page(pkg, res)
+
+
+def _dataset_and_file(context: dict[str, Any], id: str, resource_id: str) -> tuple[dict, dict]:
+    """The dataset and its file as the user may see them; 403/404 otherwise
+    (tk.abort raises)."""
+    try:
+        pkg = tk.get_action("package_show")(dict(context), {"id": id})
+        res = tk.get_action("resource_show")(dict(context), {"id": resource_id})
+    except tk.NotAuthorized:
+        tk.abort(403, tk._("Not authorized to see this page"))
+    except tk.ObjectNotFound:
+        tk.abort(404, tk._("Resource not found"))
+    if res.get("package_id") != pkg["id"]:
+        tk.abort(404, tk._("Resource not found"))
+    return pkg, res
 
 
 def _table_page(pkg: dict[str, Any], res: dict[str, Any], chart_form: Optional[dict[str, Any]] = None,
@@ -290,15 +300,7 @@ def chart_settings(id: str, resource_id: str):
     saved through resource_patch: on published data it becomes part of the
     change the Walidata verifies, like any other edit of the file."""
     context = _context()
-    try:
-        pkg = tk.get_action("package_show")(dict(context), {"id": id})
-        res = tk.get_action("resource_show")(dict(context), {"id": resource_id})
-    except tk.NotAuthorized:
-        return tk.abort(403, tk._("Not authorized to see this page"))
-    except tk.ObjectNotFound:
-        return tk.abort(404, tk._("Resource not found"))
-    if res.get("package_id") != pkg["id"]:
-        return tk.abort(404, tk._("Resource not found"))
+    pkg, res = _dataset_and_file(context, id, resource_id)
     chosen = {"jenis": request.form.get("jenis") or "", "kategori": request.form.get("kategori") or "",
               "nilai": request.form.getlist("nilai")}
     try:
