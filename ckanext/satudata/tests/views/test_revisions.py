@@ -57,8 +57,9 @@ def test_a_change_is_proposed_reviewed_and_published_through_the_pages(portal, m
     assert "Perubahan menunggu verifikasi" in row.get_text()
     review = walidata.page(f"/verifikasi/{dataset['name']}")
     assert "Data Posyandu Aktif 2024" in review.select_one(".satudata-revision-diff").get_text()
-    preview = review.select_one(".satudata-preview-table").get_text(" ", strip=True)
-    assert "125430" in preview and "Sangatta Utara" in preview
+    # The new rows as they will be published: the number typed and written the page's way, the code kept.
+    preview = review.select_one(".satudata-revision-previews .satudata-load-sample").get_text(" ", strip=True)
+    assert "125.430" in preview and "64.08.04" in preview and "Sangatta Utara" in preview
     assert "Data: dapat dibaca" in review.get_text()
     walidata.submit(f"/verifikasi/{dataset['name']}", {"note": ""}, form=_step_form("setujui"))
 
