@@ -48,6 +48,8 @@ __all__ = [
     "satudata_pages",
     "satudata_home",
     "render_datetime",
+    "satudata_csp_nonce",
+    "satudata_with_nonces",
 ]
 
 
@@ -413,3 +415,15 @@ def satudata_error_page(code: Any, content: Any) -> dict[str, str]:
         text = texts.get(code, texts[500])
     return {"code": str(code), "title": titles.get(code, tk._("Something went wrong on the server")),
             "text": text}
+
+
+def satudata_csp_nonce() -> str:
+    """The nonce an inline ``<script>`` of this page needs (security.POLICY)."""
+    from ckanext.satudata import security
+    return security.csp_nonce()
+
+
+def satudata_with_nonces(html: Any) -> Markup:
+    """A core template block made to pass the page's script policy."""
+    from ckanext.satudata import security
+    return security.with_nonces(html)

@@ -3,8 +3,12 @@ as script in a visitor's browser (stored XSS), and what it decides about the typ
 of an uploaded file.
 
 - Every response: ``X-Content-Type-Options: nosniff``, ``Referrer-Policy``,
-  ``X-Frame-Options: SAMEORIGIN`` and ``Content-Security-Policy:
-  frame-ancestors 'self'`` (no other site frames the portal's forms).
+  ``X-Frame-Options: SAMEORIGIN`` and a ``Content-Security-Policy`` (``POLICY``):
+  script only from the portal itself or an inline ``<script>`` carrying the
+  request's nonce, no plugins, no ``<base>`` elsewhere, no framing by other
+  sites. Inline event handlers (``onclick=``) and ``javascript:`` links never
+  run; the few core templates that had them are rendered through
+  ``with_nonces`` and their buttons work from ``assets/js/csp-behaviours.js``.
 - A downloaded upload (``/dataset/<id>/resource/<rid>/download``): always an
   attachment, in a sandbox (``Content-Security-Policy: sandbox``), and never with
   a type a browser runs (HTML, XHTML, SVG, XML, JavaScript): such a file is sent
@@ -18,9 +22,11 @@ from __future__ import annotations
 
 import mimetypes
 import os
+import re
 from typing import Any, Optional
 
 import ckan.plugins.toolkit as tk
+from markupsafe import Markup
 from werkzeug.datastructures import FileStorage
 
 # Types a browser would render as a document that runs script.
@@ -39,6 +45,38 @@ HEADERS = {
 }
 
 
+# Images may come from anywhere (avatars, a linked picture's preview); script,
+# connections, frames and fonts only from the portal.
+POLICY = ("default-src 'self'; script-src 'self' 'nonce-{nonce}'; style-src 'self' 'unsafe-inline'; "
+          "img-src 'self' data: blob: https: http:; font-src 'self' data:; connect-src 'self'; "
+          "frame-src 'self'; object-src 'none'; base-uri 'self'; frame-ancestors 'self'")
+
+
+def csp_nonce() -> str:
+    """This request's script nonce (one per request, unguessable)."""
+    import secrets
+    from flask import g
+    nonce = g.get("satudata_csp_nonce")
+    if not nonce:
+        nonce = g.satudata_csp_nonce = secrets.token_urlsafe(18)
+    return nonce
+
+
+_INLINE_SCRIPT = re.compile(r"<script(?![^>]*\bsrc=)(?![^>]*\bnonce=)([^>]*)>", re.I)
+_INLINE_HANDLER = re.compile(r'\s+on[a-z]+="[^"]*"', re.I)
+
+
+def with_nonces(html: Any) -> Markup:
+    """A block of a core template rendered for the policy: its inline
+    ``<script>`` elements get the nonce, its inline event handlers are dropped
+    (their behaviour lives in csp-behaviours.js). Only for template output:
+    values in it are escaped (no raw ``"`` or ``<``), so nothing a user wrote
+    can be given a nonce or keep a handler."""
+    nonce = csp_nonce()
+    text = _INLINE_SCRIPT.sub(lambda m: f'<script nonce="{nonce}"{m.group(1)}>', str(html))
+    return Markup(_INLINE_HANDLER.sub(" ", text))
+
+
 def _base(content_type: Optional[str]) -> str:
     return (content_type or "").split(";", 1)[0].strip().lower()
 
@@ -49,7 +87,7 @@ def secure_response(response: Any) -> Any:
     for key, value in HEADERS.items():
         response.headers.setdefault(key, value)
     if "Content-Security-Policy" not in response.headers:
-        response.headers["Content-Security-Policy"] = "frame-ancestors 'self'"
+        response.headers["Content-Security-Policy"] = POLICY.format(nonce=csp_nonce())
     if request.endpoint in DOWNLOAD_ENDPOINTS and response.status_code in (200, 206):
         response.headers["Content-Security-Policy"] = "sandbox; default-src 'none'; frame-ancestors 'none'"
         if _base(response.headers.get("Content-Type")) in ACTIVE_TYPES:

@@ -3,6 +3,8 @@ or claims about it, the download never runs as a page of the portal; and every
 answer carries the portal's security headers."""
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from ckan.tests import helpers
@@ -69,7 +71,32 @@ def test_every_answer_carries_the_security_headers(app, url):
     assert response.headers["X-Content-Type-Options"] == "nosniff"
     assert response.headers["Referrer-Policy"] == "strict-origin-when-cross-origin"
     assert response.headers["X-Frame-Options"] == "SAMEORIGIN"
-    assert "frame-ancestors 'self'" in response.headers["Content-Security-Policy"]
+    policy = dict(part.strip().split(" ", 1) for part in response.headers["Content-Security-Policy"].split(";"))
+    assert policy["frame-ancestors"] == "'self'" and policy["object-src"] == "'none'"
+    # Script only from the portal or with this answer's nonce: never inline code or eval.
+    assert re.fullmatch(r"'self' 'nonce-[\w-]{20,}'", policy["script-src"])
+    assert app.get(url).headers["Content-Security-Policy"] != response.headers["Content-Security-Policy"]
+
+
+def test_inline_script_of_core_templates_carries_the_nonce_and_user_text_never_does(portal, make_dataset, app,
+                                                                                      api):
+    """The DataTables preview's inline script (core's) runs with the answer's
+    nonce; a script tag a Produsen writes into a title stays text."""
+    from ckanext.satudata import dataapi
+    dataset = make_dataset("draft", title='Data <script>alert(1)</script> 2024')
+    resource = helpers.call_action("resource_create", ctx(portal.editor), package_id=dataset["id"], name="Tabel",
+                                   format="CSV", upload=upload("a,b\n1,2\n", "t.csv"))
+    dataapi.load_job(resource["id"])
+    view = [v for v in helpers.call_action("resource_view_list", {"ignore_auth": True}, id=resource["id"])
+            if v["view_type"] == "datatables_view"][0]
+    response = app.get(f"/dataset/{dataset['id']}/resource/{resource['id']}/view/{view['id']}",
+                       headers=api.headers(portal.editor))
+    assert response.status_code == 200
+    nonce = re.search(r"'nonce-([\w-]+)'", response.headers["Content-Security-Policy"]).group(1)
+    html = response.get_data(as_text=True)
+    inline = re.findall(r"<script(?![^>]*\bsrc=)[^>]*>", html)
+    assert inline and all(f'nonce="{nonce}"' in tag for tag in inline), inline
+    assert "<script>alert(1)</script>" not in html
 
 
 @pytest.mark.parametrize("url", [
