@@ -11,7 +11,8 @@ import ckan.plugins.toolkit as tk
 from ckan.common import CKANConfig
 from ckan.lib.plugins import DefaultTranslation
 
-from ckanext.satudata import dataapi, harvesting, notifications, search, throttle, uploads, visibility, workflow
+from ckanext.satudata import (dataapi, harvesting, notifications, search, sessions, throttle, uploads, visibility,
+                               workflow)
 from ckanext.satudata.helpers import get_helpers
 from ckanext.satudata.logic.action import get_actions
 from ckanext.satudata.logic.auth import get_auth_functions
@@ -106,10 +107,18 @@ class SatudataPlugin(p.SingletonPlugin, DefaultTranslation, visibility.SatudataP
 
     # ISignal
     def get_signal_subscriptions(self):
+        import flask_login
         return {tk.signals.action_succeeded: [notifications.on_action_succeeded, flash_revision],
-                tk.signals.failed_login: [throttle.on_failed_login]}
+                tk.signals.failed_login: [throttle.on_failed_login],
+                flask_login.user_logged_in: [sessions.on_logged_in],
+                flask_login.user_logged_out: [sessions.on_logged_out]}
 
     # IAuthenticator
     def authenticate(self, identity: dict[str, Any]):
         throttle.refuse_login(identity)
         return None  # core's authenticator checks the password
+
+    def identify_user(self, user_id: str | None = None):
+        # Called with the session's user id, and without one for a request
+        # that has no session (API tokens are core's).
+        return sessions.identify_user(user_id) if user_id is not None else None

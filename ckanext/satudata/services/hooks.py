@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ckanext.satudata import security, visibility
+from ckanext.satudata import security, sessions, visibility
 from ckanext.satudata.services import stars, usage
 
 
@@ -22,6 +22,7 @@ def make_middleware(app: Any) -> Any:
     if hasattr(app, "after_request"):
         app.after_request(usage.record_download)
         app.after_request(security.secure_response)
+        app.after_request(sessions.keep_own_session)
         security.register_error_pages(app)
         security.enforce_csrf_for_sessions(app)
         security.throttle_password_reset(app)

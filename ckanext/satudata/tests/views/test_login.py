@@ -4,6 +4,10 @@ from __future__ import annotations
 
 import pytest
 
+from ckan import model
+
+from ckanext.satudata import sessions
+
 from ckanext.satudata.tests.conftest import PASSWORD
 
 
@@ -58,3 +62,64 @@ def test_the_remember_me_cookie_is_not_sent_by_other_sites(portal, browser):
                              form=lambda f: f.find("input", attrs={"name": "password"}))
     cookies = [c for c in response.headers.getlist("Set-Cookie") if c.startswith("remember_token=")]
     assert cookies and "SameSite=Lax" in cookies[0], cookies
+
+
+def _remember_cookie(response) -> str:
+    cookies = [c for c in response.headers.getlist("Set-Cookie") if c.startswith("remember_token=")]
+    assert cookies, response.headers
+    return cookies[0].split(";", 1)[0].split("=", 1)[1]
+
+
+def _with_cookie(browser, value):
+    from urllib.parse import urlparse
+    from ckan.plugins import toolkit as tk
+    person = browser()
+    # The test client sends a cookie only to the host it was set for: the site's.
+    person.app.client.set_cookie(tk.config["REMEMBER_COOKIE_NAME"], value,
+                                 domain=urlparse(tk.config["ckan.site_url"]).hostname)
+    return person
+
+
+def _remembered_login(browser, user):
+    person = browser()
+    response = person.submit("/id/user/login", {"login": user["name"], "password": PASSWORD, "remember": "63072000"},
+                             form=lambda f: f.find("input", attrs={"name": "password"}))
+    return person, _remember_cookie(response)
+
+
+def test_a_remember_me_cookie_ends_with_logout_on_every_device(portal, browser):
+    person, cookie = _remembered_login(browser, portal.editor)
+    # The cookie alone signs in (what "remember me" is for)...
+    assert _signed_in(_with_cookie(browser, cookie))
+    # ...until the person signs out: then neither a copy of it nor another device's session works.
+    other_device, _ = _remembered_login(browser, portal.editor)
+    person.get("/user/_logout")
+    assert not _signed_in(person)
+    assert not _signed_in(_with_cookie(browser, cookie))
+    assert not _signed_in(other_device)
+    # Signing in again works as before.
+    assert _signed_in(_remembered_login(browser, portal.editor)[0])
+
+
+def test_a_password_change_ends_every_other_session_but_the_one_that_made_it(portal, browser):
+    person, cookie = _remembered_login(browser, portal.editor)
+    elsewhere = browser().login(portal.editor)
+    assert _signed_in(elsewhere)
+    response = person.submit(f"/id/user/edit/{portal.editor['name']}",
+                             {"password1": "Kata-Sandi-Baru#2026", "password2": "Kata-Sandi-Baru#2026",
+                              "old_password": PASSWORD}, form=lambda f: f.get("id") == "user-edit-form")
+    assert response.status_code in (200, 302)
+    assert _signed_in(person)
+    assert not _signed_in(elsewhere)
+    assert not _signed_in(_with_cookie(browser, cookie))
+
+
+def test_a_cookie_with_a_bare_user_id_signs_no_one_in(portal, browser):
+    """Core's own format (``<id>|<hmac>``), as cookies issued before the tag was
+    added: correctly signed, but it cannot be revoked, so it is not accepted."""
+    from flask_login.utils import encode_cookie
+    with browser().app.flask_app.test_request_context():
+        bare = encode_cookie(portal.editor["id"])
+        tagged = encode_cookie(sessions.session_id(model.User.get(portal.editor["id"])))
+    assert not _signed_in(_with_cookie(browser, bare))
+    assert _signed_in(_with_cookie(browser, tagged))
