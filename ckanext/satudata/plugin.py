@@ -38,6 +38,7 @@ class SatudataPlugin(p.SingletonPlugin, DefaultTranslation, visibility.SatudataP
     p.implements(p.IMiddleware, inherit=True)
     p.implements(p.ISignal)
     p.implements(p.IAuthenticator, inherit=True)
+    p.implements(p.INotifier, inherit=True)
 
     # IConfigurer
     def update_config(self, config: CKANConfig):
@@ -118,6 +119,13 @@ class SatudataPlugin(p.SingletonPlugin, DefaultTranslation, visibility.SatudataP
         throttle.refuse_login(identity)
         return None  # core's authenticator checks the password
 
+    # INotifier
+    def notify_about_topic(self, notification_sent: bool, topic: str, details: dict[str, Any]) -> bool:
+        if topic == "request_password_reset" and not notification_sent:
+            return notifications.reset_link_requested(details["user"])
+        return notification_sent
+
+    # IAuthenticator (continued)
     def identify_user(self, user_id: str | None = None):
         # Called with the session's user id, and without one for a request
         # that has no session (API tokens are core's).

@@ -123,3 +123,26 @@ def test_a_cookie_with_a_bare_user_id_signs_no_one_in(portal, browser):
         tagged = encode_cookie(sessions.session_id(model.User.get(portal.editor["id"])))
     assert not _signed_in(_with_cookie(browser, bare))
     assert _signed_in(_with_cookie(browser, tagged))
+
+
+def _reset_answer(person, name) -> tuple[int, str]:
+    response = person.submit("/id/user/reset", {"user": name}, form=lambda f: f.find("input", attrs={"name": "user"}))
+    flash = person.page(response.headers["Location"]).find(class_="flash-messages")
+    return response.status_code, flash.get_text(" ", strip=True) if flash else ""
+
+
+def test_a_reset_request_tells_nothing_about_which_accounts_exist(portal, browser):
+    """No mail server listens here (mail is down): core answered "error sending
+    the email" for an existing account only. Every answer is now the same."""
+    answers = {name: _reset_answer(browser(), name) for name in (
+        portal.editor["name"], portal.editor["email"], "tidak-ada-akun-ini", "tidak.ada@example.com")}
+    assert len(set(answers.values())) == 1, answers
+    status, text = next(iter(answers.values()))
+    assert status == 302 and "tautan" in text.lower(), text
+
+
+def test_the_reset_link_arrives_by_mail(portal, browser, smtp):
+    from ckanext.satudata.tests.conftest import delivered
+    _reset_answer(browser(), portal.editor["name"])
+    mail = delivered(smtp)[portal.editor["email"]]
+    assert "/user/reset/" in mail["body"]
