@@ -181,6 +181,110 @@ def register_error_pages(app: Any) -> None:
     app.register_error_handler(tk.ObjectNotFound, answer(NotFound, lambda e: tk._("Not found")))
 
 
+# Characters PostgreSQL cannot store (NUL) and halves of a character
+# (lone surrogates, which cannot be written as UTF-8).
+_UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
+
+
+def _unstorable(value: Any, depth: int = 0) -> bool:
+    if isinstance(value, str):
+        return bool(_UNSTORABLE.search(value))
+    if depth > 50:
+        return True
+    if isinstance(value, dict):
+        return any(_unstorable(k, depth + 1) or _unstorable(v, depth + 1) for k, v in value.items())
+    if isinstance(value, (list, tuple)):
+        return any(_unstorable(v, depth + 1) for v in value)
+    return False
+
+
+def _local_target(value: str) -> bool:
+    """Where a sign-in or sign-out may send the person next: a path of this
+    site, or a full address on it (flask-login writes those). Core's check let
+    ``\\evil.example`` through, which it could not build (a 500) and which
+    browsers read as ``//evil.example``."""
+    from urllib.parse import urlsplit
+    from flask import request
+    if "\\" in value or any(ord(c) < 32 for c in value):
+        return False
+    if value.startswith("/"):
+        return not value.startswith("//")
+    parts = urlsplit(value)
+    own = {request.host.lower(), urlsplit(tk.config.get("ckan.site_url") or "").netloc.lower()}
+    return parts.scheme in ("http", "https") and parts.netloc.lower() in own
+
+
+def refuse_unstorable_input(app: Any) -> None:
+    """A request whose path, parameters, form or JSON body hold a NUL byte or
+    half a character, a ``came_from``/``next`` that is not a path of this site,
+    or a "remember me" that is not a number, is refused with 400 and a
+    message, before any view or action (they answered 500: the database or
+    Solr refused it after the action had started)."""
+    from flask import jsonify, request
+
+    def refusal(message: str):
+        if request.path.startswith("/api/") or "/api/" in request.path[:8]:
+            response = jsonify({"success": False, "error": {"__type": "Bad Request", "message": message}})
+            response.status_code = 400
+            return response
+        return tk.abort(400, message)
+
+    def check():
+        if _unstorable(request.path) or _unstorable(list(request.args.items(multi=True))):
+            return refusal(_unstorable_message())
+        if request.method in ("POST", "PUT", "PATCH"):
+            if request.is_json:
+                body = request.get_json(silent=True)
+                if _unstorable(body):
+                    return refusal(_unstorable_message())
+                wrong = _not_a_single_value(body)
+                if wrong:
+                    response = jsonify({"success": False, "error": {
+                        "__type": "Validation Error",
+                        wrong: [tk._("Must be a single value (text or a number), not a list or an object")]}})
+                    response.status_code = 409
+                    return response
+            elif _unstorable(list(request.form.items(multi=True))) or any(
+                    _unstorable(f.filename or "") for f in request.files.values()):
+                return refusal(_unstorable_message())
+        for key in ("came_from", "next"):
+            target = request.args.get(key) if request.endpoint in ("user.login", "user.logout") else None
+            if target and not _local_target(target):
+                return refusal(tk._("The address to continue to is not a page of this portal."))
+        if request.endpoint == "user.login" and request.method == "POST":
+            remember = request.form.get("remember")
+            if remember and not remember.isdigit():
+                return refusal(tk._("The remember-me choice was not understood; sign in again."))
+        return None
+
+    app.before_request(check)
+
+
+# Parameters of the Action API that name one thing or one number: a list or
+# an object there reached the database as a query parameter (a 500).
+SINGLE_VALUES = {"id", "name", "package_id", "resource_id", "owner_org", "q", "fq", "sort", "limit", "offset",
+                 "rows", "start", "title", "url", "state", "type", "user", "user_id", "organization_id",
+                 "group_id", "object", "object_type", "capacity", "tahun_data", "cakupan", "note"}
+
+
+def _not_a_single_value(body: Any) -> Optional[str]:
+    """The first Action API parameter of ``SINGLE_VALUES`` sent as a list or
+    an object (the DataStore's ``q`` may be an object of columns)."""
+    from flask import request
+    if not isinstance(body, dict) or "/action/" not in request.path:
+        return None
+    action = request.path.rsplit("/", 1)[-1]
+    for key in SINGLE_VALUES:
+        if isinstance(body.get(key), (list, dict)) and not (key == "q" and action.startswith("datastore_")):
+            return key
+    return None
+
+
+def _unstorable_message() -> str:
+    return tk._("The request holds characters that cannot be stored (a NUL byte or a broken character); "
+                "remove them and send it again.")
+
+
 # ---------------------------------------------------------------------------
 # CSRF: an exemption must not stick
 

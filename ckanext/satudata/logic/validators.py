@@ -33,7 +33,15 @@ __all__ = [
     "satudata_prioritas",
     "satudata_workflow_field",
     "satudata_chart_config",
+    "satudata_title_length",
+    "satudata_resource_url",
 ]
+
+# Longest title, link and number of references: what a person writes, well
+# inside what the search index stores for one value (32 kB).
+MAX_TITLE = 300
+MAX_URL = 2000
+MAX_REFERENCES = 30
 
 _EMAIL = re.compile(r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
                     r"(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$")
@@ -149,7 +157,38 @@ def satudata_wilayah(value: Any, context: Context) -> Any:
 
 def _http_url(value: str) -> bool:
     parts = urlparse(value)
-    return parts.scheme in ("http", "https") and bool(parts.netloc) and " " not in value
+    return parts.scheme in ("http", "https") and bool(parts.netloc) and " " not in value and len(value) <= MAX_URL
+
+
+def satudata_title_length(value: Any, context: Context) -> Any:
+    if isinstance(value, str) and len(value) > MAX_TITLE:
+        raise tk.Invalid(tk._("The title is {length} characters long; at most {max} are allowed").format(
+            length=len(value), max=MAX_TITLE))
+    return value
+
+
+# A link's address: what the dataset page and "Download" send people to.
+LINK_SCHEMES = ("http", "https", "ftp", "ftps")
+
+
+def satudata_resource_url(key: FlattenKey, data: FlattenDataDict, errors: FlattenErrorDict,
+                          context: Context) -> None:
+    """A file's address: an upload's file name, or a link starting with
+    http(s):// or ftp(s)://; never ``javascript:``, ``data:`` or a local path,
+    which "Download" would send a visitor to. At most 2,000 characters."""
+    value = data.get(key)
+    if not isinstance(value, str) or not value.strip():
+        return
+    if len(value) > MAX_URL:
+        errors[key].append(tk._("The address is {length} characters long; at most {max} are allowed").format(
+            length=len(value), max=MAX_URL))
+        raise StopOnError
+    if data.get(key[:-1] + ("url_type",)) == "upload":
+        return
+    parts = urlparse(value.strip())
+    if parts.scheme.lower() not in LINK_SCHEMES or not parts.netloc:
+        errors[key].append(tk._("A link must be a full address starting with http://, https:// or ftp://"))
+        raise StopOnError
 
 
 @scheming_validator
@@ -177,7 +216,11 @@ def satudata_url_list(field: dict[str, Any], schema: dict[str, Any]):
             errors[key].append(tk._("References must be a list of links"))
             raise StopOnError
         urls = [v.strip() for v in value if v and v.strip()]
-        bad = [u for u in urls if not _http_url(u)]
+        if len(urls) > MAX_REFERENCES:
+            errors[key].append(tk._("At most {max} references can be given ({count} were)").format(
+                max=MAX_REFERENCES, count=len(urls)))
+            raise StopOnError
+        bad = [u if len(u) <= 100 else u[:100] + "…" for u in urls if not _http_url(u)]
         if bad:
             errors[key].append(tk._("Not a valid http or https link: {links}").format(
                 links=", ".join(bad)))
@@ -247,7 +290,11 @@ def satudata_prioritas(field: dict[str, Any], schema: dict[str, Any]):
         if _blank(value):
             data[key] = current
             return
-        wanted = tk.asbool(value) if not isinstance(value, bool) else value
+        try:
+            wanted = tk.asbool(value) if not isinstance(value, bool) else value
+        except ValueError:
+            errors[key].append(tk._("Priority data is yes or no"))
+            raise StopOnError
         if wanted != current:
             try:
                 tk.check_access("satudata_set_prioritas", dict(context), {})

@@ -24,6 +24,7 @@ def make_middleware(app: Any) -> Any:
         app.after_request(security.secure_response)
         app.after_request(sessions.keep_own_session)
         security.register_error_pages(app)
+        security.refuse_unstorable_input(app)
         security.enforce_csrf_for_sessions(app)
         security.throttle_password_reset(app)
         security.install_database_timeouts()
