@@ -217,9 +217,6 @@ def _mail(recipients: list[tuple[str, str]], subject: str, lines: list[str]) -> 
     return sent
 
 
-# ---------------------------------------------------------------------------
-# Data requests
-
 def reset_link_requested(user: model.User) -> bool:
     """INotifier ``request_password_reset``: the reset link is sent by a
     background job. Core sends it inside the request and answers "error
@@ -231,7 +228,6 @@ def reset_link_requested(user: model.User) -> bool:
 
 
 def send_reset_link(user_id: str) -> int:
-    from ckan.lib import mailer
     user = model.User.get(user_id)
     if user is None or not user.email:
         return 0
@@ -243,6 +239,9 @@ def send_reset_link(user_id: str) -> int:
         return 0
     return 1
 
+
+# ---------------------------------------------------------------------------
+# Data requests
 
 def enqueue_request(request_id: int, event: str) -> None:
     _enqueue(send_request, [request_id, event], f"satudata e-mail: data request {request_id} {event}")

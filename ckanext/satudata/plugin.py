@@ -119,14 +119,14 @@ class SatudataPlugin(p.SingletonPlugin, DefaultTranslation, visibility.SatudataP
         throttle.refuse_login(identity)
         return None  # core's authenticator checks the password
 
+    def identify_user(self, user_id: str | None = None):
+        # Called with the session's user id, and without one for a request
+        # that has no session (API tokens are core's).
+        return sessions.identify_user(user_id) if user_id is not None else None
+
     # INotifier
     def notify_about_topic(self, notification_sent: bool, topic: str, details: dict[str, Any]) -> bool:
         if topic == "request_password_reset" and not notification_sent:
             return notifications.reset_link_requested(details["user"])
         return notification_sent
 
-    # IAuthenticator (continued)
-    def identify_user(self, user_id: str | None = None):
-        # Called with the session's user id, and without one for a request
-        # that has no session (API tokens are core's).
-        return sessions.identify_user(user_id) if user_id is not None else None

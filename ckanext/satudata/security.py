@@ -222,28 +222,26 @@ def refuse_unstorable_input(app: Any) -> None:
     Solr refused it after the action had started)."""
     from flask import jsonify, request
 
-    def refusal(message: str):
+    def refusal(message: str, status: int = 400, error: Optional[dict[str, Any]] = None):
         if request.path.startswith("/api/") or "/api/" in request.path[:8]:
-            response = jsonify({"success": False, "error": {"__type": "Bad Request", "message": message}})
-            response.status_code = 400
+            response = jsonify({"success": False,
+                                "error": error or {"__type": "Bad Request", "message": message}})
+            response.status_code = status
             return response
-        return tk.abort(400, message)
+        return tk.abort(status, message)
 
     def check():
         if _unstorable(request.path) or _unstorable(list(request.args.items(multi=True))):
             return refusal(_unstorable_message())
         if request.method in ("POST", "PUT", "PATCH"):
             if request.is_json:
-                body = request.get_json(silent=True)
+                body = _json_body()
                 if _unstorable(body):
                     return refusal(_unstorable_message())
                 wrong = _not_a_single_value(body)
                 if wrong:
-                    response = jsonify({"success": False, "error": {
-                        "__type": "Validation Error",
-                        wrong: [tk._("Must be a single value (text or a number), not a list or an object")]}})
-                    response.status_code = 409
-                    return response
+                    message = tk._("Must be a single value (text or a number), not a list or an object")
+                    return refusal(message, 409, {"__type": "Validation Error", wrong: [message]})
             elif _unstorable(list(request.form.items(multi=True))) or any(
                     _unstorable(f.filename or "") for f in request.files.values()):
                 return refusal(_unstorable_message())
@@ -258,6 +256,17 @@ def refuse_unstorable_input(app: Any) -> None:
         return None
 
     app.before_request(check)
+
+
+def _json_body() -> Any:
+    """The request's JSON, parsed once: the same call (and cache) as the
+    Action API's own; a body that is not JSON is left for it to refuse."""
+    from flask import request
+    from werkzeug.exceptions import BadRequest
+    try:
+        return request.get_json()
+    except BadRequest:
+        return None
 
 
 # Parameters of the Action API that name one thing or one number: a list or
