@@ -430,8 +430,21 @@ def resource_create(next_action, context: Context, data_dict: DataDict):
     resource["id"] = str(uuid.uuid4())
     resource.setdefault("url", "")
     dataset["resources"] = list(dataset.get("resources") or []) + [resource]
-    shown = tk.get_action("package_update")(context, dataset)
+    shown = _propose_with_resource(context, dataset, len(dataset["resources"]) - 1)
     return _proposed_resource(pkg, resource["id"], shown)
+
+
+def _propose_with_resource(context: Context, dataset: dict[str, Any], position: int) -> dict[str, Any]:
+    """The revision's ``package_update`` for one resource's change: a refusal
+    names that resource's fields, as core's resource actions do (the form
+    showed "resources: {}" instead of what was wrong with the link)."""
+    try:
+        return tk.get_action("package_update")(context, dataset)
+    except tk.ValidationError as error:
+        found = (error.error_dict or {}).get("resources")
+        if isinstance(found, list) and position < len(found) and found[position]:
+            raise tk.ValidationError(found[position])
+        raise
 
 
 @tk.chained_action
@@ -453,7 +466,7 @@ def resource_update(next_action, context: Context, data_dict: DataDict):
     else:
         raise tk.ObjectNotFound(tk._("Resource was not found."))
     dataset["resources"] = resources
-    shown = tk.get_action("package_update")(context, dataset)
+    shown = _propose_with_resource(context, dataset, index)
     return _proposed_resource(pkg, rid, shown)
 
 

@@ -131,3 +131,12 @@ def test_random_values_to_the_action_api_never_make_a_500(portal, api, app, acti
 def test_a_list_where_one_identifier_belongs_is_a_validation_error(portal, api):
     status, body = api.call("package_show", portal.walidata, id=["a", "b"])
     assert status == 409 and "bukan daftar" in body["error"]["id"][0], body
+
+
+def test_a_refused_link_on_published_data_names_the_link_field(portal, make_dataset, api):
+    """On published data the change becomes a revision; its refusal still says
+    what is wrong with the link, as for a draft."""
+    dataset = make_dataset("approved")
+    status, body = api.call("resource_create", portal.editor, package_id=dataset["id"], url="javascript:alert(1)",
+                            name="Tautan")
+    assert status == 409 and "http://" in " ".join(body["error"]["url"]), body
