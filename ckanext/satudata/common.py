@@ -45,6 +45,13 @@ def request_context() -> dict[str, Any]:
     return {"user": user.name if signed_in else "", "auth_user_obj": user if signed_in else None}
 
 
+def solr_phrase(value: Any) -> str:
+    """``value`` as one quoted Solr phrase (backslashes and quotes escaped): every
+    filter the portal builds from a value goes through here, whether the value
+    came from the caller or from the database."""
+    return '"' + str(value).replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
 def instansi(id_or_name: Any) -> Optional[model.Group]:
     """The active Instansi (CKAN organization) with this id or name, or None."""
     if id_or_name in (None, ""):

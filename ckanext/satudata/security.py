@@ -17,6 +17,12 @@ of an uploaded file.
 - The ``mimetype`` of an uploaded file is the server's: taken from the file's
   name among the allowed formats, else from its bytes (libmagic); a client's
   value is ignored, on upload and on every later edit.
+- A cell that a spreadsheet would run as a formula (``=HYPERLINK(…)``,
+  ``@SUM(…)``, ``-2+3+cmd|…``) is written with a leading apostrophe in every
+  spreadsheet the portal produces: the inventory exports and the DataStore's
+  CSV/TSV dump (``spreadsheet_safe``). Numbers, ``-`` and phone numbers
+  (``+62 812-…``) are left as they are; the Action API and the JSON/XML dumps
+  give every value exactly.
 """
 from __future__ import annotations
 
@@ -79,6 +85,52 @@ def with_nonces(html: Any) -> Markup:
 
 def _base(content_type: Optional[str]) -> str:
     return (content_type or "").split(";", 1)[0].strip().lower()
+
+
+# A value that starts with + or - and holds nothing but a number, a phone number
+# or a dash is data, not a formula.
+_PLAIN_SIGNED = re.compile(r"[+-][\d\s.,()/-]*")
+_FORMULA_AT_CELL_START = re.compile(r'(?:^|[,\t\n])"?[=@+\-\t\r]')
+
+
+def spreadsheet_safe(value: Any) -> Any:
+    """``value`` as a spreadsheet cell that cannot run: text starting like a
+    formula gets a leading apostrophe (CSV injection)."""
+    if isinstance(value, str) and value and (
+            value[0] in "=@\t\r" or (value[0] in "+-" and not _PLAIN_SIGNED.fullmatch(value))):
+        return "'" + value
+    return value
+
+
+def _safe_dump_chunks(chunks: Any, delimiter: str) -> Any:
+    """The DataStore dump's chunks (whole CSV records each) with formula-like
+    cells neutralised; a chunk with no cell starting like one passes unchanged."""
+    import csv
+    import io
+    for chunk in chunks:
+        text = chunk.decode("utf-8") if isinstance(chunk, bytes) else chunk
+        if not text or not _FORMULA_AT_CELL_START.search(text):
+            yield chunk
+            continue
+        bom = "\ufeff" if text.startswith("\ufeff") else ""
+        out = io.StringIO()
+        out.write(bom)
+        writer = csv.writer(out, delimiter=delimiter, lineterminator="\n")
+        for record in csv.reader(io.StringIO(text[len(bom):], newline=""), delimiter=delimiter):
+            writer.writerow([spreadsheet_safe(cell) for cell in record])
+        yield out.getvalue().encode("utf-8")
+
+
+def safe_datastore_dump(response: Any) -> Any:
+    """Flask ``after_request``: ``/datastore/dump`` as CSV or TSV passes
+    through :func:`spreadsheet_safe` (it wrote ``=HYPERLINK(…)`` as it was)."""
+    from flask import request
+    if request.endpoint != "datastore.dump" or response.status_code != 200 or response.direct_passthrough:
+        return response
+    fmt = (request.args.get("format") or "csv").lower()
+    if fmt in ("csv", "tsv") and not response.is_sequence:
+        response.response = _safe_dump_chunks(response.response, "," if fmt == "csv" else "\t")
+    return response
 
 
 def secure_response(response: Any) -> Any:

@@ -141,10 +141,10 @@ def _review_fq(context: Context, owner_org: str | None) -> str:
         org = common.instansi(owner_org)
         if org is None:
             raise tk.ValidationError({"owner_org": [tk._("Instansi not found")]})
-        parts.append(f'+owner_org:"{org.id}"')
+        parts.append(f"+owner_org:{common.solr_phrase(org.id)}")
     if not roles.is_walidata(user):
         orgs = roles.producer_org_ids(user)
-        own = " OR ".join(f'"{o}"' for o in orgs)
+        own = " OR ".join(common.solr_phrase(o) for o in orgs)
         if roles.is_pembina(user):
             pembina = "approval_status:pembina_review OR revision_status:pembina_review"
             parts.append(f"+(owner_org:({own}) OR {pembina})" if own else f"+({pembina})")
@@ -742,7 +742,7 @@ def organization_show(next_action, context: Context, data_dict: DataDict):
     """Core's ``organization_show``; ``package_count`` counts the datasets the
     caller may see (the same set as everywhere else)."""
     result = next_action(context, data_dict)
-    return _count_as_seen(context, result, f'+owner_org:"{result.get("id")}"')
+    return _count_as_seen(context, result, f"+owner_org:{common.solr_phrase(result.get('id'))}")
 
 
 @tk.side_effect_free
@@ -751,7 +751,7 @@ def group_show(next_action, context: Context, data_dict: DataDict):
     """Core's ``group_show``; ``package_count`` counts the datasets the caller
     may see (the same set as everywhere else)."""
     result = next_action(context, data_dict)
-    return _count_as_seen(context, result, f'+groups:"{result.get("name")}"')
+    return _count_as_seen(context, result, f"+groups:{common.solr_phrase(result.get('name'))}")
 
 
 @tk.side_effect_free

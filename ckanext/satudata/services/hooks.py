@@ -22,6 +22,7 @@ def make_middleware(app: Any) -> Any:
     if hasattr(app, "after_request"):
         app.after_request(usage.record_download)
         app.after_request(security.secure_response)
+        app.after_request(security.safe_datastore_dump)
         app.after_request(sessions.keep_own_session)
         security.register_error_pages(app)
         security.refuse_unstorable_input(app)
@@ -29,4 +30,10 @@ def make_middleware(app: Any) -> Any:
         security.throttle_password_reset(app)
         security.install_database_timeouts()
         app.after_request(security.busy_answer)
+    return app
+
+
+def after_all_middleware(app: Any) -> Any:
+    if hasattr(app, "after_request_funcs"):
+        usage.replace_core_tracking(app)
     return app

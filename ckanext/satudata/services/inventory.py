@@ -13,12 +13,10 @@ from typing import Any, Callable, Iterable, Optional
 
 import ckan.plugins.toolkit as tk
 
-from ckanext.satudata import workflow
-from ckanext.satudata.logic import roles
-from ckanext.satudata import reference, visibility
-from ckanext.satudata.services import completeness, freshness, stars
-from ckanext.satudata import common
+from ckanext.satudata import common, reference, security, visibility, workflow
 from ckanext.satudata.common import N_
+from ckanext.satudata.logic import roles
+from ckanext.satudata.services import completeness, freshness, stars
 
 
 def _join(values: Iterable[Any]) -> str:
@@ -95,7 +93,7 @@ def _fq(filters: dict[str, Any]) -> str:
     for key, field in (("owner_org", "organization"), ("groups", "groups")):
         value = (filters.get(key) or "").strip()
         if value:
-            parts.append(f'+{field}:"{_quote(value)}"')
+            parts.append(f"+{field}:{common.solr_phrase(value)}")
     tahun = str(filters.get("tahun") or "").strip()
     if tahun:
         if not tahun.isdigit():
@@ -108,10 +106,6 @@ def _fq(filters: dict[str, Any]) -> str:
         parts.append("-approval_status:(pending OR pembina_review OR approved OR rejected)"
                      if status == "draft" else f"+approval_status:{status}")
     return " ".join(parts)
-
-
-def _quote(value: str) -> str:
-    return value.replace("\\", "\\\\").replace('"', '\\"')
 
 
 def _owner_name(value: str) -> str:
@@ -146,20 +140,13 @@ def headings(cols) -> list[str]:
     return [tk._(label) for _key, label, _value in cols]
 
 
-def spreadsheet_safe(value: Any) -> Any:
-    # A cell that starts like a formula would be run by a spreadsheet (CSV injection).
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value
-
-
 def to_csv(cols, datasets: Iterable[dict[str, Any]]) -> str:
     out = io.StringIO()
     out.write("\ufeff")  # so spreadsheet programs read UTF-8
     writer = csv.writer(out)
     writer.writerow(headings(cols))
     for dataset in datasets:
-        writer.writerow([spreadsheet_safe(v) for v in row(dataset, cols).values()])
+        writer.writerow([security.spreadsheet_safe(v) for v in row(dataset, cols).values()])
     return out.getvalue()
 
 
@@ -176,7 +163,7 @@ def to_xlsx(cols, datasets: Iterable[dict[str, Any]], sheet_title: str) -> bytes
         cell.font = Font(bold=True)
     count = 0
     for dataset in datasets:
-        sheet.append([spreadsheet_safe(v) for v in row(dataset, cols).values()])
+        sheet.append([security.spreadsheet_safe(v) for v in row(dataset, cols).values()])
         count += 1
     sheet.freeze_panes = "A2"
     sheet.auto_filter.ref = f"A1:{get_column_letter(len(cols))}{count + 1}"

@@ -39,7 +39,7 @@ def report(user: Any, owner_org: Optional[str] = None) -> dict[str, Any]:
         group = common.instansi(owner_org)
         if group is None:
             raise tk.ValidationError({"owner_org": [tk._("Instansi not found")]})
-        fq = f'+organization:"{group.name}"'
+        fq = f"+organization:{common.solr_phrase(group.name)}"
     per_org: dict[str, dict[str, Any]] = defaultdict(lambda: {"datasets": 0, "overdue": [], "scores": []})
     titles: dict[str, str] = {}
     for dataset in visibility.iter_datasets(user, fq=fq):

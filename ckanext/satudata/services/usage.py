@@ -76,6 +76,41 @@ def record_download(response):
     return response
 
 
+def record_page_view(response):
+    """Flask ``after_request`` in place of core tracking's ``track_request``:
+    the tracking script's ``POST /_tracking`` (``url``, ``type`` = ``page`` or
+    ``resource``) becomes a ``tracking_raw`` row. Core's recorder split the raw
+    body by hand and answered 500 to any body it did not expect (``a``, ``x=1=2``,
+    no User-Agent); this one reads the parsed form and ignores what is not a
+    view or a click."""
+    from flask import request
+    if request.path != "/_tracking" or request.method != "POST":
+        return response
+    kind, url = request.form.get("type"), request.form.get("url")
+    if kind not in ("page", "resource") or not url or len(url) > 2000:
+        return response
+    try:
+        from ckanext.tracking.model import TrackingRaw
+        model.Session.add(TrackingRaw(user_key=visitor_key(request.environ), url=url, tracking_type=kind))
+        model.Session.commit()
+    except Exception:  # counting must never break a page
+        model.Session.rollback()
+        log.exception("Could not record the view of %s", url[:200])
+    return response
+
+
+def replace_core_tracking(app: Any) -> None:
+    """Swap core tracking's recorder (registered by its IMiddleware) for
+    :func:`record_page_view`; called once every plugin's middleware is in place."""
+    try:
+        from ckanext.tracking.middleware import track_request
+    except ImportError:
+        return
+    handlers = app.after_request_funcs.setdefault(None, [])
+    if track_request in handlers:
+        handlers[handlers.index(track_request)] = record_page_view
+
+
 # ---------------------------------------------------------------------------
 # Summarising
 

@@ -12,7 +12,7 @@ import ckan.plugins.toolkit as tk
 from ckan.common import current_user, request
 from ckan.lib.pagination import Page
 
-from ckanext.satudata import common
+from ckanext.satudata import common, security
 from ckanext.satudata.services import charts, datarequests, inventory, statistics, usage
 
 satudata_services = Blueprint("satudata_services", __name__)
@@ -104,7 +104,7 @@ def _csv_response(rows: list[list[Any]], filename: str) -> Response:
     out.write("\ufeff")
     writer = csv.writer(out)
     for row in rows:
-        writer.writerow([inventory.spreadsheet_safe(v) for v in row])
+        writer.writerow([security.spreadsheet_safe(v) for v in row])
     return Response(out.getvalue(), mimetype="text/csv; charset=utf-8",
                     headers={"Content-Disposition": f'attachment; filename="{filename}"'})
 

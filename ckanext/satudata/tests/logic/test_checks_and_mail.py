@@ -3,9 +3,11 @@ from __future__ import annotations
 
 import io
 
+import ckan.model as model
+import ckan.plugins.toolkit as tk
 import openpyxl
 import pytest
-
+from ckan.lib import search
 from ckan.tests import helpers
 
 from ckanext.satudata.tests.conftest import ctx, delivered, run_jobs, upload
@@ -83,8 +85,19 @@ def test_xlsx_files_are_opened_and_checked(api, portal):
 def test_links_must_be_well_formed(api, portal):
     from ckanext.satudata.tests.factories import complete_dataset
     dataset = helpers.call_action("package_create", ctx(portal.editor), **complete_dataset(portal.orgs["dinkes"]["id"]))
-    helpers.call_action("resource_create", ctx(portal.editor), package_id=dataset["id"], name="Tautan",
-                        url="ftp//data.kutaitimurkab.go.id/x.csv", format="CSV")
+    with pytest.raises(tk.ValidationError) as refused:
+        helpers.call_action("resource_create", ctx(portal.editor), package_id=dataset["id"], name="Tautan",
+                            url="ftp//data.kutaitimurkab.go.id/x.csv", format="CSV")
+    assert refused.value.error_dict == {
+        "url": ["A link must be a full address starting with http://, https:// or ftp://"]}
+    assert helpers.call_action("package_show", {"ignore_auth": True}, id=dataset["id"])["resources"] == []
+
+    # A link stored before that rule existed is still caught when the dataset is submitted.
+    resource = helpers.call_action("resource_create", ctx(portal.editor), package_id=dataset["id"],
+                                   name="Tautan", url="https://data.kutaitimurkab.go.id/x.csv", format="CSV")
+    model.Resource.get(resource["id"]).url = "ftp//data.kutaitimurkab.go.id/x.csv"
+    model.Session.commit()
+    search.rebuild(dataset["id"])
     errors = _submit_errors(api, portal, dataset["id"])
     assert errors["resources"] == ["Tautan: tautan bukan alamat http atau https yang lengkap"]
 

