@@ -5,10 +5,13 @@
 #
 # Environment: CKAN_SYSADMIN_NAME (admin), CKAN_SYSADMIN_PASSWORD (Satudata#2026),
 # CKAN_SYSADMIN_EMAIL (admin@data.kutaitimurkab.go.id), SATUDATA_PORT (5000),
+# SATUDATA_SMTP_SERVER (host:port of a mail server; default a local mail catcher
+# on SATUDATA_MAIL_PORT, 1025),
 # SATUDATA_NO_DEMO=1 to skip the demo data.
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 WEB_PORT=${SATUDATA_PORT:-5000}
+MAIL_PORT=${SATUDATA_MAIL_PORT:-1025}
 CKAN_SYSADMIN_NAME=${CKAN_SYSADMIN_NAME:-admin}
 CKAN_SYSADMIN_PASSWORD=${CKAN_SYSADMIN_PASSWORD:-Satudata#2026}
 CKAN_SYSADMIN_EMAIL=${CKAN_SYSADMIN_EMAIL:-admin@data.kutaitimurkab.go.id}
@@ -52,7 +55,7 @@ SECRET_KEY = $secret
 WTF_CSRF_SECRET_KEY = $secret
 api_token.jwt.encode.secret = string:$secret
 api_token.jwt.decode.secret = string:$secret
-smtp.server = ${SATUDATA_SMTP_SERVER:-127.0.0.1:25}
+smtp.server = ${SATUDATA_SMTP_SERVER:-127.0.0.1:$MAIL_PORT}
 smtp.mail_from = ${SATUDATA_MAIL_FROM:-walidata@data.kutaitimurkab.go.id}
 
 [loggers]
@@ -114,6 +117,17 @@ ckan sysadmin add "$CKAN_SYSADMIN_NAME" >>"$LOGS/sysadmin.log" 2>&1 || die "coul
 if [ -z "${SATUDATA_NO_DEMO:-}" ]; then
   ckan satudata seed-demo || die "loading the demo data failed (run: scripts/ckan satudata seed-demo)"
 fi
+
+# E-mail works out of the box: without SATUDATA_SMTP_SERVER, a local mail catcher
+# keeps every message in .data/mail/*.eml (the sysadmin's /ckan-admin/surel lists
+# what was sent and what failed).
+if [ -z "${SATUDATA_SMTP_SERVER:-}" ] && ! port_open "$MAIL_PORT"; then
+  say "Starting the mail catcher on 127.0.0.1:$MAIL_PORT (messages in $DATA/mail)"
+  python -m ckanext.satudata.mailcatcher --port "$MAIL_PORT" --dir "$DATA/mail" >"$LOGS/mail.log" 2>&1 &
+  echo $! >"$PIDS/mail.pid"
+  _started+=(mail)
+fi
+stop_mail() { kill "$(cat "$PIDS/mail.pid" 2>/dev/null)" 2>/dev/null || true; rm -f "$PIDS/mail.pid"; }
 
 # The worker runs the loader's jobs (CSV/XLSX into the DataStore) and e-mails.
 say "Starting the background jobs worker"

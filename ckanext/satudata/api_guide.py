@@ -9,7 +9,7 @@ that publish read the API token and the Instansi from the environment
 """
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Optional
 
 import ckan.plugins.toolkit as tk
 
@@ -19,15 +19,19 @@ from ckanext.satudata.rdf import FREQUENCY, SATUDATA
 PLACEHOLDER_DATASET = "nama-dataset"
 
 
-def _example_dataset() -> str:
-    """A public dataset to show in the read examples (about population if any)."""
+def _example_dataset() -> dict[str, Any]:
+    """A public dataset to show in the read examples (about population if any),
+    and a search that finds it: ``{"name", "q", "cakupan", "tahun"}`` (the first
+    example of the guide must answer with data, not 0 results)."""
     search = tk.get_action("package_search")
-    for q in ("penduduk", "*:*"):
+    for q in ("penduduk", ""):
         result = search({"user": "", "auth_user_obj": None}, {"q": q, "rows": 1,
                                                              "sort": "metadata_modified desc"})
         if result["results"]:
-            return result["results"][0]["name"]
-    return PLACEHOLDER_DATASET
+            found = result["results"][0]
+            return {"name": found["name"], "q": q or "data", "cakupan": found.get("cakupan") or "64.08",
+                    "tahun": found.get("tahun") or 2024, "any": not q}
+    return {"name": PLACEHOLDER_DATASET, "q": "penduduk", "cakupan": "64.08.04", "tahun": 2024, "any": False}
 
 
 _NEW_DATASET = {
@@ -45,9 +49,13 @@ _NEW_DATASET = {
 _CSV = "kode_wilayah,kecamatan,jumlah\\n64.08.04,Sangatta Utara,120\\n"
 
 
-def examples(site: str, dataset: str) -> dict[str, dict[str, str]]:
-    """Every example of the page by id: ``{"language": "bash"|"python", "code"}``."""
+def examples(site: str, dataset: str, found: Optional[dict[str, Any]] = None) -> dict[str, dict[str, str]]:
+    """Every example of the page by id: ``{"language": "bash"|"python", "code"}``;
+    the searches look for ``found`` (a public dataset's words, area and year)."""
     import json
+    found = found or {"q": "penduduk", "cakupan": "64.08.04", "tahun": 2024, "any": False}
+    q_line = "" if found.get("any") else f'  --data-urlencode "q={found["q"]}" \\\n'
+    q_arg = "" if found.get("any") else f'q="{found["q"]}", '
 
     curl_dataset = json.dumps(dict(_NEW_DATASET, name="contoh-data-curl",
                                    owner_org="$CKAN_INSTANSI"),
@@ -55,8 +63,7 @@ def examples(site: str, dataset: str) -> dict[str, dict[str, str]]:
     py_fields = ",\n    ".join(f"{k}={v!r}" for k, v in _NEW_DATASET.items())
     bash = {
         "search-curl": f'''curl -s -G "{site}/api/3/action/package_search" \\
-  --data-urlencode "q=penduduk" \\
-  --data-urlencode 'fq=cakupan:"64.08.04" AND tahun:2024' \\
+{q_line}  --data-urlencode 'fq=cakupan:"{found["cakupan"]}" AND tahun:{found["tahun"]}' \\
   --data-urlencode "rows=5"''',
         "show-curl": f'curl -s "{site}/api/3/action/package_show?id={dataset}"',
         "codes-curl": f'curl -s "{site}/api/3/action/satudata_wilayah_list?q=sangatta"',
@@ -83,7 +90,7 @@ curl -s -X POST "{site}/api/3/action/resource_create" \\
 
 portal = RemoteCKAN("{site}", user_agent="contoh-satudata/1.0")
 
-result = portal.action.package_search(q="penduduk", fq='cakupan:"64.08.04"', rows=5)
+result = portal.action.package_search({q_arg}fq='cakupan:"{found["cakupan"]}"', rows=5)
 print(result["count"], "dataset")
 for item in result["results"]:
     print(item["name"], item["tahun"], item["cakupan"], item["frekuensi"])
@@ -121,11 +128,12 @@ print(submitted["name"], submitted["approval_status"])''',
 def page():
     """GET /api-docs: the guide, in the language of the page."""
     site = tk.config.get("ckan.site_url").rstrip("/")
-    dataset = _example_dataset()
+    found = _example_dataset()
+    dataset = found["name"]
     return tk.render("satudata/api_guide.html", {
         "site": site,
         "dataset": dataset,
-        "examples": examples(site, dataset),
+        "examples": examples(site, dataset, found),
         "wilayah": [dict(w, label=reference.wilayah_name(w["code"]))
                     for w in reference.wilayah_list()],
         "tingkat": reference.tingkat_list(),

@@ -5,12 +5,12 @@ from typing import Any, Optional
 
 from markupsafe import Markup, escape
 
+import ckan.model as model
 import ckan.plugins.toolkit as tk
 
-from ckanext.satudata import reference
-from ckanext.satudata.logic import roles
-from ckanext.satudata import common
+from ckanext.satudata import common, reference
 from ckanext.satudata.common import N_
+from ckanext.satudata.logic import roles
 
 __all__ = [
     "satudata_datastore_status",
@@ -27,6 +27,14 @@ __all__ = [
     "satudata_choice_label",
     "satudata_wilayah_label",
     "satudata_wilayah_options",
+    "satudata_tematik_options",
+    "satudata_inbox_unread",
+    "satudata_activity_type_label",
+    "satudata_is_http_link",
+    "satudata_existing_dataset",
+    "datatablesview_get_language_file_path",
+    "satudata_role_label",
+    "satudata_tematik_titles",
     "satudata_wilayah_source",
     "satudata_default_cakupan",
     "satudata_is_walidata",
@@ -79,6 +87,82 @@ def satudata_wilayah_label(code: Any, with_code: bool = False) -> str:
 def satudata_wilayah_options() -> list[dict[str, str]]:
     return [{"value": w["code"], "text": satudata_wilayah_label(w["code"], with_code=True)}
             for w in reference.wilayah_list()]
+
+
+def satudata_tematik_options(chosen: Any = None) -> list[dict[str, Any]]:
+    """Every Tematik for the dataset form: ``name``, ``title`` and whether
+    ``chosen`` (the form's ``groups``: dicts or names) holds it."""
+    from ckanext.satudata import tematik
+    names = {(g.get("name") or g.get("id")) if isinstance(g, dict) else g for g in chosen or []}
+    return [{"name": g.name, "title": g.display_name, "checked": g.name in names or g.id in names}
+            for g in tematik.choices()]
+
+
+def satudata_tematik_titles(groups: Any) -> str:
+    """The titles of these Tematik (dicts or names), comma-separated."""
+    return ", ".join(o["title"] for o in satudata_tematik_options(groups) if o["checked"])
+
+
+def satudata_inbox_unread() -> int:
+    """Unread notices in the signed-in person's inbox (0 for visitors); once per request."""
+    from flask import g
+    from ckanext.satudata import inbox
+    if not hasattr(g, "satudata_inbox_unread"):
+        user = tk.current_user
+        g.satudata_inbox_unread = inbox.unread_count(user.id) if user and user.is_authenticated else 0
+    return g.satudata_inbox_unread
+
+
+ACTIVITY_TYPES = {
+    "new package": N_("New dataset"), "changed package": N_("Dataset changed"),
+    "deleted package": N_("Dataset deleted"), "follow dataset": N_("Dataset followed"),
+    "new resource view": N_("New file view"), "changed resource view": N_("File view changed"),
+    "deleted resource view": N_("File view deleted"), "new user": N_("New user"),
+    "changed user": N_("User changed"), "follow user": N_("User followed"), "new group": N_("New Tematik"),
+    "changed group": N_("Tematik changed"), "deleted group": N_("Tematik deleted"),
+    "follow group": N_("Tematik followed"), "new organization": N_("New Instansi"),
+    "changed organization": N_("Instansi changed"), "deleted organization": N_("Instansi deleted"),
+    "follow organization": N_("Instansi followed"),
+}
+
+
+def satudata_activity_type_label(activity_type: str) -> str:
+    """An activity type (``changed package``) as the reader's language names it."""
+    label = ACTIVITY_TYPES.get(activity_type)
+    return tk._(label) if label else str(activity_type).capitalize()
+
+
+@tk.chained_helper
+def datatablesview_get_language_file_path(next_helper, lang: str) -> str:
+    """The table view's Indonesian with Indonesian numbers: core's file groups
+    thousands with an apostrophe ("1'000" in the page-length menu)."""
+    if lang == "id":
+        return tk.h.url_for_static("/satudata/datatables/id.json")
+    return next_helper(lang)
+
+
+def satudata_is_http_link(value: Any) -> bool:
+    """The Rujukan rule (``validators.satudata_url_list``), for marking the bad box."""
+    from ckanext.satudata.logic.validators import _http_url
+    return isinstance(value, str) and _http_url(value.strip())
+
+
+def satudata_existing_dataset(name: Any, own_id: Any = None) -> Optional[dict[str, str]]:
+    """The dataset that already has the address ``name`` (not the one being
+    edited): ``{"name", "title"}`` when the current user may see it, ``{}``
+    when it exists but is not theirs to see, None when there is none."""
+    from ckanext.satudata import visibility
+    pkg = model.Package.get(str(name)) if name else None
+    if pkg is None or pkg.id == own_id or pkg.name != name:
+        return None
+    if visibility.seer(visibility.user_of(common.request_context()))(pkg):
+        return {"name": pkg.name, "title": pkg.title or pkg.name}
+    return {}
+
+
+def satudata_role_label(role: str) -> str:
+    return {"walidata": tk._("Walidata"), "pembina": tk._("Pembina Data"),
+            "produsen": tk._("Produsen Data")}.get(role, role)
 
 
 def satudata_default_cakupan() -> str:
@@ -266,7 +350,23 @@ def _most_downloaded(context: dict[str, Any], rows: int) -> list[dict[str, Any]]
 def render_datetime(next_helper, datetime_: Any, date_format: Optional[str] = None,
                     with_hours: bool = False, with_seconds: bool = False) -> str:
     """Core's render_datetime, but dates with hours follow the reader's language
-    ("24 November 2026, 04.18 (WITA)") instead of core's fixed US pattern."""
+    ("24 November 2026, 04.18 (WITA)") instead of core's fixed US pattern, and
+    a date alone is the day in the portal's time zone (WITA), as the dates with
+    hours are: core wrote the UTC day, "2 Desember" beside "3 Desember, 07.10"."""
+    if not with_hours and not with_seconds and not date_format:
+        import datetime
+        import pytz
+        from flask_babel import format_date
+        value = datetime_
+        if isinstance(value, str):
+            try:
+                value = tk.h.date_str_to_datetime(value)
+            except (TypeError, ValueError):
+                value = None
+        if isinstance(value, datetime.datetime):
+            if value.tzinfo is None:
+                value = value.replace(tzinfo=pytz.utc)
+            return format_date(value.astimezone(tk.h.get_display_timezone()).date(), "long")
     if with_hours and not with_seconds and not date_format:
         import datetime
         import pytz

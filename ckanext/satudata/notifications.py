@@ -20,7 +20,10 @@ Nothing imports this module to send mail: the workflow notes in the action's
 context which steps it took (``workflow.STEPS_TAKEN``), and ``on_action_succeeded``, subscribed
 to CKAN's ``action_succeeded`` signal by the plugin, queues the e-mails once the
 action has succeeded. Sending happens in a job so a slow or absent mail server
-never blocks or undoes a transition; failures are logged by the worker.
+never blocks or undoes a transition. Every message tried is written in the mail
+log (``satudata_mail``: sent, or failed with the reason), which the sysadmin reads
+at ``/ckan-admin/surel``; the workflow's notices also reach the portal's inbox
+(``inbox.py``), which needs neither the worker nor the mail server.
 """
 from __future__ import annotations
 
@@ -35,7 +38,7 @@ import ckan.model as model
 import ckan.plugins.toolkit as tk
 from ckan.lib import mailer
 
-from ckanext.satudata import workflow
+from ckanext.satudata import inbox, workflow
 from ckanext.satudata.logic import roles
 from ckanext.satudata.services import datarequests, freshness
 
@@ -44,7 +47,10 @@ log = logging.getLogger(__name__)
 def on_action_succeeded(action_name: str, context: dict[str, Any], data_dict: dict[str, Any],
                         result: Any, **_kw: Any) -> None:
     """Subscriber of CKAN's ``action_succeeded`` signal."""
-    for pkg_id, step, actor, note in context.pop(workflow.STEPS_TAKEN, None) or []:
+    steps = context.pop(workflow.STEPS_TAKEN, None) or []
+    if steps:
+        inbox.record(steps)
+    for pkg_id, step, actor, note in steps:
         enqueue(pkg_id, step, actor, note)
     if action_name == "satudata_request_create" and isinstance(result, dict):
         enqueue_request(result["id"], "created")
@@ -141,16 +147,14 @@ def _last_revision(pkg_id: str) -> Any:
 
 
 def recipients(action: str, dataset: dict[str, Any], revision: Any = None) -> list[tuple[str, str]]:
-    if action in ("submit", "resubmit"):
-        return _addresses(walidata_users())
-    if action == "approve" and dataset.get("approval_status") == "pembina_review":
-        return _addresses(pembina_users())
-    if action == "approve-revision" and revision is not None and revision.status == "pembina_review":
-        return _addresses(pembina_users())
-    submitted_by = revision.submitted_by if revision is not None else dataset.get("approval_submitted_by")
-    submitter = model.User.get(submitted_by or "")
+    """The people the inbox tells (``inbox.people``), and for a decision the
+    dataset's Pengelola (maintainer e-mail) too."""
+    kind, users = inbox.people(action, dataset.get("approval_status") or "",
+                               dataset.get("approval_submitted_by"), revision)
+    if kind in ("submit", "resubmit", "pembina"):
+        return _addresses(users)
     maintainer = [(dataset.get("maintainer") or "", dataset.get("maintainer_email") or "")]
-    return _addresses([submitter] if submitter else [], maintainer)
+    return _addresses(users, maintainer)
 
 
 def _portal_language() -> contextlib.ExitStack:
@@ -180,14 +184,32 @@ def _send(pkg_id: str, action: str, actor: str, note: str) -> int:
     revision = _last_revision(pkg_id) if action.endswith("-revision") else None
     subject, body = _message(action, dataset, actor_name, note, revision.status if revision else "")
     subject = one_line(subject)
-    sent = 0
-    for name, email in recipients(action, dataset, revision):
-        try:
-            mailer.mail_recipient(name, email, subject, body)
-            sent += 1
-        except mailer.MailerException:
-            log.exception("Could not send the %s e-mail of %s to %s", action, pkg_id, email)
-    return sent
+    return sum(deliver("workflow", name, email, subject, body) for name, email in recipients(action, dataset, revision))
+
+
+def deliver(kind: str, name: str, email: str, subject: str, body: str) -> bool:
+    """Send one e-mail and write it in the mail log (``satudata_mail``), sent or
+    failed with the reason, for the sysadmin's page: a failure is shown, not
+    only logged by the worker."""
+    error = ""
+    try:
+        mailer.mail_recipient(name, email, subject, body)
+    except Exception as exc:  # a refused or unreachable server, a malformed address
+        error = f"{type(exc).__name__}: {exc}"[:2000]
+        log.exception("Could not send %r to %s", subject, email)
+    _log_mail(kind, email, subject, error)
+    return not error
+
+
+def _log_mail(kind: str, email: str, subject: str, error: str) -> None:
+    from ckanext.satudata.services.model import MailLog
+    try:
+        model.Session.add(MailLog(kind=kind, recipient=email, subject=subject[:500],
+                                  status="failed" if error else "sent", error=error))
+        model.Session.commit()
+    except Exception:
+        model.Session.rollback()
+        log.exception("Could not write the mail log")
 
 
 # ---------------------------------------------------------------------------
@@ -204,17 +226,10 @@ def _site() -> str:
     return tk.config.get("ckan.site_title")
 
 
-def _mail(recipients: list[tuple[str, str]], subject: str, lines: list[str]) -> int:
+def _mail(recipients: list[tuple[str, str]], subject: str, lines: list[str], kind: str = "request") -> int:
     subject = one_line(subject)
     body = "\n".join(lines + ["", "-- ", _site()])
-    sent = 0
-    for name, email in recipients:
-        try:
-            mailer.mail_recipient(name, email, f"[{_site()}] {subject}", body)
-            sent += 1
-        except mailer.MailerException:
-            log.exception("Could not send %r to %s", subject, email)
-    return sent
+    return sum(deliver(kind, name, email, f"[{_site()}] {subject}", body) for name, email in recipients)
 
 
 def reset_link_requested(user: model.User) -> bool:
@@ -231,13 +246,16 @@ def send_reset_link(user_id: str) -> int:
     user = model.User.get(user_id)
     if user is None or not user.email:
         return 0
-    try:
-        with _portal_language():
+    error = ""
+    with _portal_language():
+        subject = tk._("Password reset link")
+        try:
             mailer.send_reset_link(user)
-    except mailer.MailerException:
-        log.exception("Could not send the password reset link to %s", user.name)
-        return 0
-    return 1
+        except Exception as exc:
+            error = f"{type(exc).__name__}: {exc}"[:2000]
+            log.exception("Could not send the password reset link to %s", user.name)
+    _log_mail("reset", user.email, subject, error)
+    return 0 if error else 1
 
 
 # ---------------------------------------------------------------------------
@@ -327,4 +345,5 @@ def send_freshness(email: str, name: str, dataset_ids: list[str]) -> int:
                     date=result["last_update"], days=result["days_overdue"]),
                 "  " + tk.url_for("dataset.read", id=dataset["name"], _external=True)]
         return _mail([(name, email)], tk.ungettext("{n} dataset needs an update", "{n} datasets need an update",
-                                                       len(overdue)).format(n=len(overdue)), lines)
+                                                       len(overdue)).format(n=len(overdue)), lines,
+                     kind="freshness")

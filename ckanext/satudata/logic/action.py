@@ -8,10 +8,12 @@ from typing import Any, Callable
 import ckan.model as model
 import ckan.plugins.toolkit as tk
 import sqlalchemy as sa
+from ckan.lib import search
 from ckan.types import Context, DataDict
 
 from ckanext.satudata import (common, dataapi, harvesting, reference, revisions, security, visibility,
                               workflow)
+from ckanext.satudata import tematik
 from ckanext.satudata.logic import interop, roles, services
 
 
@@ -29,6 +31,8 @@ def get_actions() -> dict[str, Callable[..., Any]]:
         "package_list", "tag_list", "tag_search", "tag_autocomplete", "member_list",
         "organization_list_for_user", "resource_search", "user_show", "user_list",
         "organization_show", "group_show", "harvest_source_list",
+        # Tematik: filed by whoever may edit the dataset (tematik.py)
+        "group_list_authz", "member_create", "member_delete",
     ]
     actions: dict[str, Callable[..., Any]] = {name: globals()[name] for name in own}
     # Interoperability: RDF shows only public datasets; harvest sources name the
@@ -234,7 +238,6 @@ def satudata_review_list(context: Context, data_dict: DataDict) -> dict[str, Any
 
 
 def _after_bulk(context: Context, data_dict: DataDict) -> None:
-    from ckan.lib import search
     for pkg_id in data_dict.get("datasets") or []:
         pkg = model.Package.get(pkg_id)
         if pkg is None:
@@ -280,7 +283,20 @@ def package_create(next_action, context: Context, data_dict: DataDict):
     if data_dict.get("state") == "draft":
         context["allow_state_change"] = True
     harvesting.before_write(context, data_dict)
-    return next_action(context, data_dict)
+    groups = None if context.get("ignore_auth") else tematik.requested(data_dict)
+    if not groups:
+        return next_action(context, data_dict)
+    # Core keeps the groups of a group's members only: file the new dataset under
+    # its Tematik in the same transaction, then index it once.
+    pkg = model.Package.get(next_action(dict(context, defer_commit=True, return_id_only=True), data_dict))
+    tematik.file_under(pkg, groups)
+    if not context.get("defer_commit"):
+        model.repo.commit()
+        search.rebuild(pkg.id)
+    if context.get("return_id_only"):
+        return pkg.id
+    return tk.get_action("package_show")({"user": context.get("user"), "auth_user_obj": context.get("auth_user_obj"),
+                                          "use_cache": False}, {"id": pkg.id})
 
 
 @tk.chained_action
@@ -303,6 +319,7 @@ def package_update(next_action, context: Context, data_dict: DataDict):
     if not context.get(revisions.APPLYING):  # settled when the revision was proposed
         security.settle_mimetypes(data_dict)
     harvesting.before_write(context, data_dict)
+    groups = None if context.get("ignore_auth") else tematik.requested(data_dict, pkg)
     if revisions.holds(context, pkg):
         # As core does: the dataset's own groups are not asked about again.
         context["package"] = pkg
@@ -319,6 +336,16 @@ def package_update(next_action, context: Context, data_dict: DataDict):
             revisions.record_direct(context, pkg, before)
             model.repo.commit()
         return result
+    if groups is not None and pkg is not None:
+        # Core saves groups for the group's own members only; whoever may edit the
+        # dataset files it under any Tematik (tematik.py). Same transaction.
+        tk.check_access("package_update", context, data_dict)
+        try:
+            tematik.file_under(pkg, groups)
+            return next_action(context, data_dict)
+        except Exception:
+            model.Session.rollback()
+            raise
     return next_action(context, data_dict)
 
 
@@ -659,6 +686,88 @@ def tag_autocomplete(next_action, context: Context, data_dict: DataDict):
     names = next_action(context, dict(data_dict, limit=None))
     seen = visibility.visible_tags(visibility.user_of(context))
     return [n for n in names if n in seen][:limit]
+
+
+@tk.side_effect_free
+@tk.chained_action
+def group_list_authz(next_action, context: Context, data_dict: DataDict):
+    """The Tematik the caller may file datasets under: every Tematik for the
+    Walidata and a Produsen Data (who files their own datasets); as in core for
+    others."""
+    user = visibility.user_of(context)
+    if not (roles.is_walidata(user) or roles.producer_org_ids(user)) or data_dict.get("am_member"):
+        return next_action(context, data_dict)
+    tk.check_access("group_list_authz", context, data_dict)
+    groups = tematik.choices()
+    pkg = context.get("package")
+    if data_dict.get("available_only") and pkg is not None:
+        taken = {g.id for g in tematik.current(pkg)}
+        groups = [g for g in groups if g.id not in taken]
+    from ckan.lib.dictization import model_dictize
+    return model_dictize.group_list_dictize(groups, context, with_package_counts=False)
+
+
+def _tematik_member(context: Context, data_dict: DataDict) -> tuple[model.Group, model.Package] | None:
+    """(Tematik, dataset) when a member_create/_delete files a dataset, else None."""
+    if data_dict.get("object_type") != "package":
+        return None
+    group = model.Group.get(str(data_dict.get("id") or ""))
+    if group is None or group.is_organization:
+        return None
+    pkg = model.Package.get(str(data_dict.get("object") or ""))
+    if pkg is None:
+        raise tk.ObjectNotFound(tk._("Dataset not found"))
+    if tematik.get(group.id) is None:
+        raise tk.ValidationError({"id": [tk._("Not a Tematik of this portal: {names}").format(names=group.name)]})
+    return group, pkg
+
+
+def _refile(context: Context, pkg: model.Package, names: list[str], group: model.Group, state: str):
+    """File ``pkg`` under ``names`` through package_patch, so that a Produsen's
+    change of published data waits for the Walidata like any other."""
+    fresh = {"user": context.get("user"), "auth_user_obj": context.get("auth_user_obj")}
+    result = tk.get_action("package_patch")(fresh, {"id": pkg.id, "groups": [{"name": n} for n in names]})
+    answer = {"table_id": pkg.id, "table_name": "package", "group_id": group.id, "capacity": "public",
+              "state": state}
+    if result.get("satudata_revision"):
+        answer["state"] = "pending"
+        answer["satudata_revision"] = result["satudata_revision"]
+    return answer
+
+
+def _tematik_now(context: Context, pkg: model.Package) -> list[str]:
+    if revisions.holds(context, pkg):
+        return [g.get("name") for g in revisions.base(pkg).get("groups") or [] if isinstance(g, dict)]
+    return [g.name for g in tematik.current(pkg)]
+
+
+@tk.chained_action
+def member_create(next_action, context: Context, data_dict: DataDict):
+    """Core's ``member_create``; filing a dataset under a Tematik is a change of
+    the dataset (``groups``): on published data a Produsen's becomes part of the
+    pending revision (``state: pending`` and ``satudata_revision`` in the answer)."""
+    found = _tematik_member(context, data_dict)
+    if found is None:
+        return next_action(context, data_dict)
+    group, pkg = found
+    tk.check_access("member_create", context, data_dict)
+    names = _tematik_now(context, pkg)
+    if group.name not in names:
+        names.append(group.name)
+    return _refile(context, pkg, names, group, "active")
+
+
+@tk.chained_action
+def member_delete(next_action, context: Context, data_dict: DataDict):
+    """Core's ``member_delete``; taking a dataset out of a Tematik as in
+    ``member_create``."""
+    found = _tematik_member(context, data_dict)
+    if found is None:
+        return next_action(context, data_dict)
+    group, pkg = found
+    tk.check_access("member_delete", context, data_dict)
+    names = [n for n in _tematik_now(context, pkg) if n != group.name]
+    return _refile(context, pkg, names, group, "deleted")
 
 
 @tk.side_effect_free

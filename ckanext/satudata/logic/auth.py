@@ -198,7 +198,7 @@ def package_update(next_auth, context: Context, data_dict: DataDict) -> AuthResu
     pkg = _package(data_dict)
     if _published(pkg) and pkg.private and _asks_public(data_dict) and not revisions.enabled():
         return _publish_refusal()
-    return next_auth(context, data_dict)
+    return next_auth(context, _without_tematik(data_dict))
 
 
 @tk.chained_auth_function
@@ -299,27 +299,46 @@ def satudata_table_status(context: Context, data_dict: DataDict) -> AuthResult:
 
 # --------------------------------------------------------------------------- Tematik
 
-def _walidata_files_under_tematik(context: Context, data_dict: DataDict) -> bool:
+def _without_tematik(data_dict: DataDict) -> DataDict:
+    """Core asks that whoever files a dataset under a group belong to the group;
+    here who may write the dataset chooses its Tematik (tematik.py)."""
+    if data_dict and "groups" in data_dict:
+        return {k: v for k, v in data_dict.items() if k != "groups"}
+    return data_dict
+
+
+def _files_under_tematik(context: Context, data_dict: DataDict) -> AuthResult | None:
+    """Filing a dataset under a Tematik (or taking it out) is editing the
+    dataset: allowed to whoever may ``package_update`` it (its Produsen Data,
+    the Walidata), whether or not they belong to the Tematik; None when the
+    call is not about a dataset in a Tematik."""
     from ckan.logic.auth import get_group_object
     group = get_group_object(context, data_dict)
-    return (not group.is_organization and data_dict.get("object_type") == "package"
-            and roles.is_walidata(_user(context)))
+    if group.is_organization or data_dict.get("object_type") != "package":
+        return None
+    pkg = model.Package.get(str(data_dict.get("object") or ""))
+    if pkg is None:
+        return _no(tk._("Dataset not found"))
+    try:
+        tk.check_access("package_update", {"user": context.get("user"), "auth_user_obj": context.get(
+            "auth_user_obj")}, {"id": pkg.id})
+    except tk.NotAuthorized:
+        return _no(tk._("Only who may edit this dataset can choose its Tematik"))
+    return _ok()
 
 
 @tk.chained_auth_function
 def member_create(next_auth, context: Context, data_dict: DataDict) -> AuthResult:
-    """The Walidata files datasets under any Tematik; others as in core."""
-    if _walidata_files_under_tematik(context, data_dict):
-        return _ok()
-    return next_auth(context, data_dict)
+    """A dataset is filed under a Tematik by who may edit it; others as in core."""
+    decided = _files_under_tematik(context, data_dict)
+    return decided if decided is not None else next_auth(context, data_dict)
 
 
 @tk.chained_auth_function
 def member_delete(next_auth, context: Context, data_dict: DataDict) -> AuthResult:
-    """The Walidata takes datasets out of any Tematik; others as in core."""
-    if _walidata_files_under_tematik(context, data_dict):
-        return _ok()
-    return next_auth(context, data_dict)
+    """A dataset is taken out of a Tematik by who may edit it; others as in core."""
+    decided = _files_under_tematik(context, data_dict)
+    return decided if decided is not None else next_auth(context, data_dict)
 
 
 # --------------------------------------------------------------------------- exchange with other portals
@@ -338,10 +357,11 @@ def harvest_source_package(data_dict: dict[str, Any]) -> bool:
 
 @tk.chained_auth_function
 def package_create(next_auth, context: Context, data_dict: DataDict) -> AuthResult:
-    """A harvest source is created by the Walidata only; datasets as in core."""
+    """A harvest source is created by the Walidata only; datasets as in core,
+    except that who may create the dataset may file it under any Tematik."""
     if data_dict and harvest_source_package(data_dict) and not roles.is_walidata(_user(context)):
         return walidata_only(context)
-    return next_auth(context, data_dict)
+    return next_auth(context, _without_tematik(data_dict))
 
 
 def _walidata_harvest(doc: str):
@@ -426,6 +446,32 @@ def satudata_spbe_evidence(context: Context, data_dict: DataDict) -> AuthResult:
     return _walidata(context, tk._("Only the Walidata can see the SPBE evidence"))
 
 
+@tk.auth_allow_anonymous_access
+def satudata_release_calendar(context: Context, data_dict: DataDict) -> AuthResult:
+    """Anyone may read the release calendar (public datasets only)."""
+    return _ok()
+
+
+def satudata_inbox_list(context: Context, data_dict: DataDict) -> AuthResult:
+    """Every signed-in person reads their own inbox (the action reads the caller's only)."""
+    return _ok() if getattr(_user_obj(context), "id", None) else _no(tk._("Sign in to read your inbox"))
+
+
+def satudata_inbox_mark_read(context: Context, data_dict: DataDict) -> AuthResult:
+    """Every signed-in person marks their own notices."""
+    return satudata_inbox_list(context, data_dict)
+
+
+def satudata_mail_log(context: Context, data_dict: DataDict) -> AuthResult:
+    """Sysadmins only (recipients' addresses)."""
+    return _no(tk._("Only a sysadmin can read the mail log"))
+
+
+def _user_obj(context: Context) -> Any:
+    user = _user(context)
+    return model.User.get(user) if isinstance(user, str) and user else user
+
+
 def get_auth_functions() -> dict[str, Callable[..., AuthResult]]:
     """Every auth function of the portal, for ``tk.blanket.auth_functions``."""
     names = [
@@ -443,5 +489,7 @@ def get_auth_functions() -> dict[str, Callable[..., AuthResult]]:
         "satudata_statistics", "satudata_inventory", "satudata_dataset_quality",
         "satudata_quality_report", "satudata_request_create", "satudata_request_show",
         "satudata_request_list", "satudata_request_update", "satudata_spbe_evidence",
+        "satudata_inbox_list", "satudata_inbox_mark_read", "satudata_mail_log",
+        "satudata_release_calendar",
     ]
     return {name: globals()[name] for name in names}

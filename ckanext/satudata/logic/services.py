@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
+import ckan.model as model
 import ckan.plugins.toolkit as tk
 from ckan.types import Context, DataDict
 
-from ckanext.satudata import visibility
+from ckanext.satudata import common, inbox, visibility
 from ckanext.satudata.logic import roles
-from ckanext.satudata.services import datarequests, inventory, quality, spbe, statistics
+from ckanext.satudata.services import calendar, datarequests, inventory, quality, spbe, statistics
+from ckanext.satudata.services.model import MailLog
 
 __all__ = [
     "satudata_statistics",
@@ -21,6 +23,10 @@ __all__ = [
     "satudata_request_list",
     "satudata_request_update",
     "satudata_spbe_evidence",
+    "satudata_inbox_list",
+    "satudata_inbox_mark_read",
+    "satudata_mail_log",
+    "satudata_release_calendar",
 ]
 
 
@@ -259,3 +265,111 @@ def satudata_spbe_evidence(context: Context, data_dict: DataDict) -> dict[str, A
     """
     tk.check_access("satudata_spbe_evidence", context, data_dict)
     return spbe.evidence(_user(context))
+
+
+def _signed_in(context: Context) -> Any:
+    user = _user(context)
+    if user is None or not getattr(user, "id", None):
+        raise tk.NotAuthorized(tk._("Sign in to read your inbox"))
+    return user
+
+
+@tk.side_effect_free
+def satudata_inbox_list(context: Context, data_dict: DataDict) -> dict[str, Any]:
+    """The caller's inbox in the portal, newest first: what the Walidata did with
+    their data (approved, returned with the note) and, for the Walidata and the
+    Pembina Data, what waits for them. Signed-in users only; each reads their own.
+
+    :param limit: how many (default 20, at most 100)
+    :type limit: int
+    :param offset: how many to skip (default 0)
+    :type offset: int
+    :returns: ``count``, ``unread`` and ``notices`` (``id``, ``kind``,
+        ``headline``, ``dataset`` (name, or None when it is gone), ``title``,
+        ``actor_role``, ``note``, ``created``, ``read``)
+    :rtype: dictionary
+    """
+    tk.check_access("satudata_inbox_list", context, data_dict)
+    user = _signed_in(context)
+    count, rows = inbox.notices(user.id, _int(data_dict, "limit", 20, 1, 100),
+                                _int(data_dict, "offset", 0, 0, 10 ** 9))
+    result = []
+    for notice in rows:
+        pkg = model.Package.get(notice.package_id) if notice.package_id else None
+        result.append({
+            "id": notice.id, "kind": notice.kind, "headline": tk._(inbox.HEADLINES.get(notice.kind, notice.kind)),
+            "dataset": pkg.name if pkg is not None and pkg.state != "deleted" else None,
+            "title": notice.title, "actor_role": notice.actor_role, "note": notice.note,
+            "created": notice.created.isoformat(), "read": notice.read_at is not None})
+    return {"count": count, "unread": inbox.unread_count(user.id), "notices": result}
+
+
+def satudata_inbox_mark_read(context: Context, data_dict: DataDict) -> dict[str, Any]:
+    """Mark notices of the caller's inbox as read.
+
+    :param ids: the notices (a list of ids); all of the caller's when absent
+    :type ids: list of int
+    :returns: ``marked`` (how many changed) and ``unread``
+    :rtype: dictionary
+    """
+    tk.check_access("satudata_inbox_mark_read", context, data_dict)
+    user = _signed_in(context)
+    ids = data_dict.get("ids")
+    if ids is not None:
+        if isinstance(ids, (str, int)):
+            ids = [ids]
+        try:
+            ids = [int(i) for i in ids]
+        except (TypeError, ValueError):
+            raise tk.ValidationError({"ids": [tk._("Must be a list of whole numbers")]})
+    marked = inbox.mark_read(user.id, ids, common.utcnow())
+    return {"marked": marked, "unread": inbox.unread_count(user.id)}
+
+
+@tk.side_effect_free
+def satudata_mail_log(context: Context, data_dict: DataDict) -> dict[str, Any]:
+    """Every e-mail the portal tried to send, newest first: sent, or failed with
+    the reason. Sysadmins only.
+
+    :param status: ``sent`` or ``failed`` (optional)
+    :type status: string
+    :param limit: how many (default 50, at most 500)
+    :type limit: int
+    :param offset: how many to skip
+    :type offset: int
+    :returns: ``count``, ``failed`` (failures in all) and ``mails`` (``created``,
+        ``kind``, ``recipient``, ``subject``, ``status``, ``error``)
+    :rtype: dictionary
+    """
+    tk.check_access("satudata_mail_log", context, data_dict)
+    status = data_dict.get("status")
+    if status not in (None, "", "sent", "failed"):
+        raise tk.ValidationError({"status": [tk._("Unknown status: {status}").format(status=status)]})
+    query = model.Session.query(MailLog)
+    if status:
+        query = query.filter(MailLog.status == status)
+    count = query.count()
+    rows = (query.order_by(MailLog.created.desc(), MailLog.id.desc())
+            .offset(_int(data_dict, "offset", 0, 0, 10 ** 9)).limit(_int(data_dict, "limit", 50, 1, 500)).all())
+    failed = model.Session.query(MailLog).filter(MailLog.status == "failed").count()
+    return {"count": count, "failed": failed, "mails": [
+        {"created": m.created.isoformat(), "kind": m.kind, "recipient": m.recipient, "subject": m.subject,
+         "status": m.status, "error": m.error} for m in rows]}
+
+
+@tk.side_effect_free
+def satudata_release_calendar(context: Context, data_dict: DataDict) -> dict[str, Any]:
+    """Jadwal Rilis: when each public dataset's next update is due, from its
+    Frekuensi Penerbitan and its last update; overdue datasets first. Anyone may
+    call it; only public datasets are listed, whoever calls.
+
+    :param months: how far ahead, in calendar months from this one (default 12, at most 24)
+    :type months: int
+    :returns: ``generated`` (today), ``until``, ``overdue`` and ``months``
+        (``month``, ``label``, ``datasets``); each dataset: ``name``, ``title``,
+        ``instansi``, ``frekuensi``, ``last_update``, ``due``, ``status``
+        (``mutakhir``/``terlambat``), ``days_overdue``, ``url``
+    :rtype: dictionary
+    """
+    tk.check_access("satudata_release_calendar", context, data_dict)
+    return calendar.schedule(_int(data_dict, "months", 12, 1, calendar.MAX_MONTHS))

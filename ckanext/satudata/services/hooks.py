@@ -24,6 +24,8 @@ def make_middleware(app: Any) -> Any:
         app.after_request(security.secure_response)
         app.after_request(security.safe_datastore_dump)
         app.after_request(sessions.keep_own_session)
+        from ckanext.satudata.views.workflow import confirm_saves
+        app.after_request(confirm_saves)
         security.register_error_pages(app)
         security.refuse_unstorable_input(app)
         security.enforce_csrf_for_sessions(app)

@@ -6,7 +6,11 @@ migration (``ckan db upgrade -p satudata``); core tables are never altered.
 - ``satudata_revision``: a change to a published dataset waiting for the
   Walidata, and the history of approved changes (``revisions.py``);
 - ``satudata_usage``: views and downloads per dataset and day, summarised from
-  the ``tracking_raw`` table of CKAN's tracking plugin.
+  the ``tracking_raw`` table of CKAN's tracking plugin;
+- ``satudata_notice``: a person's inbox in the portal: what the Walidata did
+  with their data, what waits for them (``inbox.py``);
+- ``satudata_mail``: every e-mail the portal tried to send, sent or failed, for
+  the sysadmin's page (``notifications.py``).
 """
 from __future__ import annotations
 
@@ -20,7 +24,7 @@ import ckan.model.domain_object as domain_object
 import ckan.model.meta as meta
 from ckan.model.base import BaseModel
 
-__all__ = ["DataRequest", "DataRequestEvent", "Revision", "Usage"]
+__all__ = ["DataRequest", "DataRequestEvent", "MailLog", "Notice", "Revision", "Usage"]
 
 
 def _utcnow() -> datetime.datetime:
@@ -147,6 +151,56 @@ class Revision(domain_object.DomainObject, BaseModel):
     note: Mapped[str]
 
 
+class Notice(domain_object.DomainObject, BaseModel):
+    __table__ = Table(
+        "satudata_notice",
+        BaseModel.metadata,
+        Column("id", Integer, primary_key=True, autoincrement=True),
+        Column("user_id", UnicodeText, nullable=False),
+        Column("kind", Unicode(30), nullable=False),  # the workflow step (submit, approve, reject, ...)
+        Column("package_id", UnicodeText),
+        Column("title", UnicodeText, nullable=False, default=""),  # the dataset's title at the time
+        Column("actor_role", Unicode(30), nullable=False, default=""),  # walidata | pembina | produsen
+        Column("note", UnicodeText, nullable=False, default=""),
+        Column("created", DateTime, nullable=False, default=_utcnow),
+        Column("read_at", DateTime),
+    )
+
+    id: Mapped[int]
+    user_id: Mapped[str]
+    kind: Mapped[str]
+    package_id: Mapped[Optional[str]]
+    title: Mapped[str]
+    actor_role: Mapped[str]
+    note: Mapped[str]
+    created: Mapped[datetime.datetime]
+    read_at: Mapped[Optional[datetime.datetime]]
+
+
+class MailLog(domain_object.DomainObject, BaseModel):
+    __table__ = Table(
+        "satudata_mail",
+        BaseModel.metadata,
+        Column("id", Integer, primary_key=True, autoincrement=True),
+        Column("created", DateTime, nullable=False, default=_utcnow),
+        Column("kind", Unicode(30), nullable=False),  # workflow | request | reset | freshness
+        Column("recipient", UnicodeText, nullable=False),
+        Column("subject", UnicodeText, nullable=False, default=""),
+        Column("status", Unicode(10), nullable=False),  # sent | failed
+        Column("error", UnicodeText, nullable=False, default=""),
+    )
+
+    id: Mapped[int]
+    created: Mapped[datetime.datetime]
+    kind: Mapped[str]
+    recipient: Mapped[str]
+    subject: Mapped[str]
+    status: Mapped[str]
+    error: Mapped[str]
+
+
 Index("satudata_revision_package", Revision.package_id, Revision.status)
+Index("satudata_notice_user", Notice.user_id, Notice.read_at)
+Index("satudata_mail_created", MailLog.created)
 Index("satudata_usage_package_id", Usage.package_id)
 Index("satudata_data_request_status", DataRequest.status)

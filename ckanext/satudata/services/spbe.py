@@ -45,6 +45,8 @@ LEVELS = [
         (N_("File downloads, counted per dataset and Instansi"), "satudata_services.statistik", ["downloads"]),
         (N_("Inventory of shared data (daftar inventarisasi data) with the full metadata, as CSV and XLSX"),
          "satudata_services.inventaris", ["datasets_total"]),
+        (N_("Release calendar (jadwal rilis): when each Instansi's next update is due, overdue data marked; "
+            "page, CSV and iCalendar"), "satudata_services.jadwal_rilis", ["up_to_date_share"]),
     ]),
     (3, N_("Transaction"), N_("Upload and download of open data with a response: approval and validation"), [
         (N_("Produsen Data publish through forms; every submission is validated (metadata and files)"),

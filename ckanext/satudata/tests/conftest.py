@@ -79,7 +79,7 @@ def portal(clean_db, clean_index):
     walidata: editor of diskominfo (the Walidata Instansi); pembina: editor of bps;
     editor/admin/member: of dinkes; other_editor: editor of distan; sysadmin.
     """
-    sysadmin = core_factories.Sysadmin()
+    sysadmin = core_factories.Sysadmin(password=PASSWORD)
     orgs = {name: core_factories.Organization(name=name, title=name.title())
             for name in ("diskominfo", "bps", "dinkes", "distan")}
     users = {}

@@ -97,6 +97,12 @@ def test_inline_script_of_core_templates_carries_the_nonce_and_user_text_never_d
     inline = re.findall(r"<script(?![^>]*\bsrc=)[^>]*>", html)
     assert inline and all(f'nonce="{nonce}"' in tag for tag in inline), inline
     assert "<script>alert(1)</script>" not in html
+    # The table speaks Indonesian with Indonesian numbers (core's file wrote "1'000").
+    language_file = re.search(r'data-languagefile="([^"]+)"', html).group(1)
+    assert language_file.endswith("/satudata/datatables/id.json")
+    language = app.get(language_file).get_json(force=True)
+    assert (language["thousands"], language["decimal"], language["searchBuilder"]["add"]) == (".", ",",
+                                                                                               "Tambah Kondisi")
 
 
 @pytest.mark.parametrize("url", [

@@ -13,7 +13,7 @@ from ckan.common import current_user, request
 from ckan.lib.pagination import Page
 
 from ckanext.satudata import common, security
-from ckanext.satudata.services import charts, datarequests, inventory, statistics, usage
+from ckanext.satudata.services import calendar, charts, datarequests, inventory, statistics, usage
 
 satudata_services = Blueprint("satudata_services", __name__)
 
@@ -73,8 +73,15 @@ def statistik():
                                                   "tables": list(statistics.TABLES)})
 
 
+def _month_labels(rows: list[dict[str, Any]]) -> list[str]:
+    """"Jan 26" rather than "2026-01"; the month still running is starred (its
+    views and downloads are counted up to the last summary: not a drop)."""
+    current = common.utcnow().strftime("%Y-%m")
+    return [calendar.month_label(r["month"], short=True) + ("*" if r["month"] == current else "") for r in rows]
+
+
 def _charts(stats: dict[str, Any]) -> dict[str, Any]:
-    months = [r["month"] for r in stats["bulanan"]]
+    months = _month_labels(stats["bulanan"])
     return {
         "usage": charts.column_chart(months, [
             (tk._("Views"), [r["views"] for r in stats["bulanan"]]),
@@ -105,7 +112,7 @@ def _csv_response(rows: list[list[Any]], filename: str) -> Response:
     writer = csv.writer(out)
     for row in rows:
         writer.writerow([security.spreadsheet_safe(v) for v in row])
-    return Response(out.getvalue(), mimetype="text/csv; charset=utf-8",
+    return Response(out.getvalue(), content_type="text/csv; charset=utf-8",
                     headers={"Content-Disposition": f'attachment; filename="{filename}"'})
 
 
@@ -171,11 +178,42 @@ def inventaris_download(fmt: str):
         return tk.abort(400, "; ".join(str(m) for msgs in e.error_dict.values() for m in msgs))
     cols = inventory.columns(context["auth_user_obj"])
     if fmt == "csv":
-        return Response(inventory.to_csv(cols, datasets), mimetype="text/csv; charset=utf-8",
+        return Response(inventory.to_csv(cols, datasets), content_type="text/csv; charset=utf-8",
                         headers={"Content-Disposition": 'attachment; filename="inventaris-data.csv"'})
     return Response(inventory.to_xlsx(cols, datasets, tk._("Data inventory")),
                     mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                     headers={"Content-Disposition": 'attachment; filename="inventaris-data.xlsx"'})
+
+
+# ---------------------------------------------------------------------------
+# Jadwal Rilis (release calendar)
+
+def _calendar() -> dict[str, Any]:
+    return tk.get_action("satudata_release_calendar")(_context(), {"months": request.args.get("months", 12)})
+
+
+@satudata_services.route("/jadwal-rilis")
+def jadwal_rilis():
+    """When each public dataset's next update is due, by month and Instansi."""
+    try:
+        result = _calendar()
+    except tk.ValidationError as e:
+        return tk.abort(400, "; ".join(str(m) for msgs in e.error_dict.values() for m in msgs))
+    return tk.render("satudata/jadwal_rilis.html", {"result": result})
+
+
+@satudata_services.route("/jadwal-rilis.<any(csv, ics):fmt>")
+def jadwal_rilis_download(fmt: str):
+    try:
+        result = _calendar()
+    except tk.ValidationError as e:
+        return tk.abort(400, "; ".join(str(m) for msgs in e.error_dict.values() for m in msgs))
+    if fmt == "csv":
+        return Response(calendar.to_csv(result), content_type="text/csv; charset=utf-8",
+                        headers={"Content-Disposition": 'attachment; filename="jadwal-rilis.csv"'})
+    return Response(calendar.to_ics(result, tk.config.get("ckan.site_url"), tk.config.get("ckan.site_title")),
+                    content_type="text/calendar; charset=utf-8",
+                    headers={"Content-Disposition": 'inline; filename="jadwal-rilis.ics"'})
 
 
 # ---------------------------------------------------------------------------

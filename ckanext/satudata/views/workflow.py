@@ -113,11 +113,49 @@ def flash_revision(action_name: str, context: dict[str, Any], **_kw: Any) -> Non
     """Subscriber of ``action_succeeded``: a change a person made through the
     web to published data is told to them as waiting for verification (the
     pages core redirects to show the published version)."""
-    from flask import has_request_context
+    from flask import g, has_request_context
     if context.pop(revisions.PROPOSED, None) and has_request_context() \
             and not request.path.startswith(("/api/", "/id/api/", "/en/api/")):
-        tk.h.flash_notice(tk._("Your change was saved and waits for the Walidata's verification; "
-                               "the published version stays online until it is approved."))
+        if not getattr(g, "satudata_save_told", False):
+            tk.h.flash_notice(tk._("Your change was saved and waits for the Walidata's verification; "
+                                   "the published version stays online until it is approved."))
+        g.satudata_save_told = True
+
+
+# What a saved step of the dataset form did, told on the page it leads to:
+# (view, the button pressed) -> message. Core said nothing, and its "Publish"
+# only saved a draft.
+_SAVED = {
+    ("new", "satudata-draft"): N_("Draft saved. It stays yours until you submit it; continue from your dashboard "
+                                  "at any time."),
+    ("new", ""): N_("The metadata is saved as a draft. Now add the files or links of the data."),
+    ("resource_new", "go-metadata"): N_("The dataset is saved as a draft. Check it, then choose Submit for "
+                                        "verification so that the Walidata reviews it."),
+    ("resource_new", "again"): N_("The file is saved. Add the next one."),
+    ("edit", ""): N_("Your changes are saved."),
+    ("resource_edit", ""): N_("The file is saved."),
+}
+
+
+def confirm_saves(response):
+    """Flask ``after_request``: a dataset form step that saved (it redirects)
+    says so on the next page (unless the change waits for the Walidata, which
+    ``flash_revision`` says)."""
+    from flask import g
+    endpoint = request.endpoint or ""
+    if request.method != "POST" or response.status_code not in (302, 303) or "." not in endpoint \
+            or getattr(g, "satudata_save_told", False):
+        return response
+    blueprint, view = endpoint.split(".", 1)
+    if blueprint not in ("dataset", "dataset_resource"):
+        return response
+    if blueprint == "dataset_resource":
+        view = "resource_" + view
+    message = _SAVED.get((view, request.form.get("save") or ""))
+    if message:
+        tk.h.flash_success(tk._(message))
+        g.satudata_save_told = True
+    return response
 
 
 def _review_list(status: str, owner_org: str, q: str, page: int) -> dict[str, Any]:
@@ -171,6 +209,46 @@ def dashboard_instansi():
     user_dict = tk.get_action("user_show")(_context(), {"id": current_user.id})
     return _queue_page("satudata/dashboard_instansi.html", "all", "satudata.dashboard_instansi",
                        {"user_dict": user_dict, "is_myself": True})
+
+
+@satudata.route("/dashboard/kotak-masuk", methods=["GET", "POST"])
+def inbox():
+    """The signed-in person's inbox: what the Walidata did with their data, what
+    waits for them. POST marks one notice (``id``) or all as read."""
+    if not current_user.is_authenticated:
+        return tk.redirect_to("user.login", came_from=tk.url_for("satudata.inbox"))
+    context = _context()
+    if request.method == "POST":
+        one = request.form.get("id")
+        tk.get_action("satudata_inbox_mark_read")(dict(context), {"ids": [one]} if one else {})
+        if not one:
+            tk.h.flash_success(tk._("Every notice is marked as read."))
+        return tk.redirect_to("satudata.inbox", page=request.args.get("page") or None)
+    try:
+        page_number = max(int(request.args.get("page", 1)), 1)
+    except ValueError:
+        page_number = 1
+    result = tk.get_action("satudata_inbox_list")(
+        dict(context), {"limit": PER_PAGE, "offset": (page_number - 1) * PER_PAGE})
+    page = Page(collection=result["notices"], page=page_number, item_count=result["count"],
+                items_per_page=PER_PAGE, presliced_list=True,
+                url=lambda q=None, page=None: tk.url_for("satudata.inbox", page=page))
+    user_dict = tk.get_action("user_show")(dict(context), {"id": current_user.id})
+    return tk.render("satudata/inbox.html", {"result": result, "page": page, "user_dict": user_dict,
+                                             "is_myself": True})
+
+
+@satudata.route("/ckan-admin/surel")
+def mail_log():
+    """Every e-mail the portal tried to send, sent or failed (sysadmins)."""
+    status = request.args.get("status") or ""
+    try:
+        result = tk.get_action("satudata_mail_log")(_context(), {"status": status, "limit": 200})
+    except tk.NotAuthorized:
+        return tk.abort(403, tk._("Only a sysadmin can read the mail log"))
+    except tk.ValidationError:
+        return tk.abort(400, tk._("Unknown status: {status}").format(status=status))
+    return tk.render("satudata/mail_log.html", {"result": result, "status": status})
 
 
 @satudata.route("/verifikasi/<id>")

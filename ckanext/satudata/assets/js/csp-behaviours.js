@@ -41,6 +41,21 @@
       } else if (part && part.querySelector('#field-resource-url')) {
         byId('field-resource-url').value = '';
       }
+    } else if (target.classList.contains('satudata-multiple-add')) {
+      // Rujukan "Add" (scheming/form_snippets/satudata_rujukan.html): a new empty box.
+      var list = document.querySelector('fieldset[name="' + target.dataset.field + '"] ol');
+      if (list && list.lastElementChild) {
+        var copy = list.lastElementChild.cloneNode(true);
+        copy.querySelectorAll('.error-block').forEach(function (e) { e.remove(); });
+        var box = copy.querySelector('input');
+        box.value = '';
+        box.setAttribute('aria-label', box.getAttribute('aria-label').replace(/\d+$/, list.children.length + 1));
+        list.appendChild(copy);
+        box.focus();
+      }
+    } else if (target.getAttribute('name') === 'multiple-remove') {
+      // Scheming's handler removes the box (or empties the last one); never follow the link.
+      event.preventDefault();
     } else if (target.id === 'refit-button' && typeof window.fitColText === 'function') {
       // DataTables preview (datatables/datatables_view.html).
       window.fitColText();

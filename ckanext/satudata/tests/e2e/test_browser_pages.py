@@ -47,6 +47,8 @@ PUBLIC_PAGES = {
                 ["Help desk", "Frequently asked questions"]),
     "permohonan": ("/permohonan-data", ["Permohonan data"], ["Data requests"]),
     "api-docs": ("/api-docs", ["Panduan API", "Memulai"], ["API guide", "Getting started"]),
+    "jadwal-rilis": ("/jadwal-rilis", ["Jadwal rilis", "Langganan (iCalendar)"],
+                     ["Release calendar", "Subscribe (iCalendar)"]),
 }
 FORM_PAGE = ("/dataset/new", ["Sumber Data", "Simpan sebagai draf", "Alamat Surel Pengelola"],
              ["Data source", "Save as draft", "Maintainer e-mail"])
@@ -212,6 +214,13 @@ def _check_page(driver, base, name, path, lang, width, texts, english_messages, 
             "return document.documentElement.scrollWidth - document.documentElement.clientWidth")
         if overflow > 1:
             problems.append(f"{where}: {overflow}px wider than the screen")
+        # On a phone the page's content comes before its sidebar.
+        order = driver.execute_script(
+            "const p = document.querySelector('.row.wrapper > .primary'),"
+            " s = document.querySelector('.row.wrapper > .secondary');"
+            "return p && s && s.offsetHeight ? [p.getBoundingClientRect().top, s.getBoundingClientRect().top] : null;")
+        if order and order[0] > order[1]:
+            problems.append(f"{where}: the sidebar comes before the content")
     for violation in _policy_violations(driver):
         problems.append(f"{where}: {violation}")
     host = urlparse(base).netloc
@@ -269,3 +278,28 @@ def test_the_buttons_core_wired_with_inline_script_work_under_the_policy(portal,
     chromium.find_element(By.CSS_SELECTOR, "input[name=token]").click()
     assert revoke.is_enabled()
     assert not _policy_violations(chromium)
+
+    # The Rujukan boxes of the dataset form: "Tambah" adds a box, "Hapus" removes one.
+    chromium.get(f"{live_server}/dataset/edit/{dataset['name']}")
+    boxes = lambda: chromium.find_elements(By.CSS_SELECTOR, "fieldset[name=rujukan] input")  # noqa: E731
+    before = len(boxes())
+
+    def click(element):  # a click as the page's script receives it (the field may be below the fold)
+        chromium.execute_script("arguments[0].click()", element)
+
+    click(chromium.find_element(By.CSS_SELECTOR, ".satudata-multiple-add"))
+    assert len(boxes()) == before + 1
+    assert chromium.execute_script("return document.activeElement.getAttribute('aria-label')") == f"Rujukan {before + 1}"
+    click(chromium.find_elements(By.CSS_SELECTOR, "fieldset[name=rujukan] [name=multiple-remove]")[-1])
+    import time
+    time.sleep(0.5)  # scheming hides the box with a 100 ms animation
+    assert len(boxes()) == before
+    assert chromium.current_url.endswith(f"/dataset/edit/{dataset['name']}")
+    assert not _policy_violations(chromium)
+
+    # A rejected form: the error summary is coloured (Bootstrap 5 does not style core's "alert-error").
+    boxes()[-1].clear()
+    boxes()[-1].send_keys("ftp://salah")
+    click(chromium.find_element(By.CSS_SELECTOR, "#dataset-edit button[name=save]"))
+    summary = chromium.find_element(By.CSS_SELECTOR, ".error-explanation")
+    assert summary.value_of_css_property("background-color") not in ("rgba(0, 0, 0, 0)", "transparent")

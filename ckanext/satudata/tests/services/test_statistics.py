@@ -167,6 +167,16 @@ def test_statistics_page_shows_the_figures_with_charts_and_csv(catalogue, visito
     row = page.find(id="most-downloaded").find("tr", attrs={"data-dataset": "penduduk"})
     assert row.find(class_="satudata-downloads").get_text(strip=True) == "3"
     assert len(page.find_all("svg", class_="satudata-chart")) >= 7
+    # Months read as months; the running one is starred and explained, not shown as a drop.
+    import datetime
+    from flask_babel import format_date
+    usage_chart = page.find(id="bulanan").find("svg")
+    labels = [t.get_text() for t in usage_chart.find_all("text")]
+    this_month = datetime.datetime.utcnow().date()
+    with browser().app.flask_app.test_request_context("/"):
+        expected = format_date(this_month, "LLL yy") + "*"
+    assert expected in labels and not any(len(label) == 7 and label[4] == "-" for label in labels), labels
+    assert "Bulan berjalan" in page.find(id="bulanan").get_text()
     text = page.get_text()
     assert "Data Rahasia Internal" not in text and "Data Menunggu Verifikasi" not in text
     assert page.find("a", href=lambda h: h and "/statistik/dataset.csv" in h)

@@ -134,3 +134,79 @@ def test_the_description_shows_the_140_character_guidance(portal, browser):
     assert notes["data-module"] == "satudata-char-counter" and notes["data-module-limit"] == "140"
     counter = page.find(id=notes["aria-describedby"])
     assert counter.get_text(strip=True) == "0 dari sekitar 140 karakter"
+
+
+def _flashes(page) -> str:
+    return " ".join(f.get_text(" ", strip=True) for f in page.select(".flash-messages .alert"))
+
+
+def test_each_step_says_what_it_saved(portal, browser):
+    produsen = browser().login(portal.editor)
+    response = produsen.submit("/dataset/new", {"title": "Baru sebagian", "name": "baru-sebagian",
+                                                "owner_org": portal.orgs["dinkes"]["id"]},
+                               form=FORM, button=("save", "satudata-draft"))
+    page = produsen.page(response.headers["Location"])
+    assert "Draf tersimpan" in _flashes(page)
+
+    typed = dict(TYPED, maintainer_email="kesga@kutaitimurkab.go.id", tahun="2024",
+                 rujukan=["https://dinkes.kutaitimurkab.go.id/posyandu"], owner_org=portal.orgs["dinkes"]["id"])
+    response = produsen.submit("/dataset/new", typed, form=FORM)
+    files = produsen.page(response.headers["Location"])
+    assert "Metadata tersimpan sebagai draf" in _flashes(files)
+    # The last button of the file step is named for what it does: it saves, it does not publish.
+    buttons = {b.get("value"): b.get_text(strip=True) for b in files.select("#resource-edit button[name=save]")}
+    assert buttons["go-metadata"] == "Simpan dataset" and "Terbitkan" not in buttons.values()
+    response = produsen.submit("/dataset/jumlah-posyandu-2024/resource/new",
+                               {"name": "Posyandu (CSV)", "url": "", "url_type": "upload"},
+                               form=RESOURCE_FORM, button=("save", "go-metadata"),
+                               files={"upload": (io.BytesIO(b"kecamatan,posyandu\nBengalon,31\n"), "p.csv")})
+    dataset_page = produsen.page(response.headers["Location"])
+    assert "Dataset tersimpan sebagai draf" in _flashes(dataset_page)
+    assert "Ajukan verifikasi" in _flashes(dataset_page)
+
+    response = produsen.submit("/dataset/edit/jumlah-posyandu-2024", {"notes": "Diperbarui."}, form=FORM)
+    assert "Perubahan Anda tersimpan" in _flashes(produsen.page(response.headers["Location"]))
+
+
+def test_the_dashboard_gives_one_status_per_dataset(portal, make_dataset, browser):
+    make_dataset("draft", title="Sudah Lengkap")
+    helpers.call_action("package_create", {"user": portal.editor["name"]}, name="setengah-jadi",
+                        title="Setengah Jadi", owner_org=portal.orgs["dinkes"]["id"], state="draft")
+    page = browser().login(portal.editor).page("/dashboard/datasets")
+    badges = {item.select_one(".dataset-heading a").get_text(strip=True):
+              [b.get_text(strip=True) for b in item.select(".dataset-heading .badge, .dataset-heading [class*=status]")]
+              for item in page.select(".dataset-item")}
+    assert badges["Setengah Jadi"] == ["Formulir belum selesai"]
+    assert badges["Sudah Lengkap"] == ["Draf"]
+
+
+def test_a_bad_reference_is_marked_where_it_was_typed(portal, browser):
+    produsen = browser().login(portal.editor)
+    response = produsen.submit("/dataset/new", dict(TYPED, owner_org=portal.orgs["dinkes"]["id"]), form=FORM)
+    from bs4 import BeautifulSoup
+    page = BeautifulSoup(response.get_data(as_text=True), "html.parser")
+    entries = page.select("fieldset[name=rujukan] li")
+    assert [e.select_one("input")["value"] for e in entries] == TYPED["rujukan"]
+    assert entries[0].select_one(".error-block") is None
+    assert "ftp://salah" in entries[1].select_one(".error-block").get_text()
+    # No "Add" link a browser would refuse to run under the policy.
+    assert not page.select('a[href^="javascript:"]')
+
+
+def test_a_taken_address_names_the_dataset_that_has_it(portal, make_dataset, browser):
+    make_dataset("approved", name="jumlah-posyandu-2024", title="Jumlah Posyandu 2024")
+    typed = dict(TYPED, maintainer_email="kesga@kutaitimurkab.go.id", tahun="2024",
+                 rujukan=["https://dinkes.kutaitimurkab.go.id/posyandu"], owner_org=portal.orgs["dinkes"]["id"])
+    response = browser().login(portal.editor).submit("/dataset/new", typed, form=FORM)
+    from bs4 import BeautifulSoup
+    page = BeautifulSoup(response.get_data(as_text=True), "html.parser")
+    warning = page.select_one(".satudata-name-taken")
+    assert warning.select_one("a")["href"].endswith("/dataset/jumlah-posyandu-2024")
+    assert "Jumlah Posyandu 2024" in warning.get_text()
+    # Someone who may not see it learns only that the address is taken.
+    make_dataset("draft", name="rencana-rahasia", title="Rencana Rahasia")
+    response = browser().login(portal.other_editor).submit(
+        "/dataset/new", dict(typed, name="rencana-rahasia", owner_org=portal.orgs["distan"]["id"]), form=FORM)
+    page = BeautifulSoup(response.get_data(as_text=True), "html.parser")
+    warning = page.select_one(".satudata-name-taken")
+    assert warning is not None and warning.select_one("a") is None and "Rencana Rahasia" not in page.get_text()

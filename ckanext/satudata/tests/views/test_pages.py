@@ -107,3 +107,64 @@ def test_search_facets_carry_indonesian_labels(browser, published):
         assert any(title in heading for heading in headings), (title, headings)
     facet_items = page.get_text(" ", strip=True)
     assert "Semesteran" in facet_items and "Kecamatan Sangatta Utara" in facet_items
+
+
+@pytest.mark.parametrize("prefix, labels", [
+    ("", ["Data terakhir diperbarui", "Metadata terakhir diperbarui", "Dibuat", "Format", "Lisensi", "Ukuran",
+          "Jenis berkas"]),
+    ("/en", ["Data last updated", "Metadata last updated", "Created", "Format", "License", "Size", "File type"]),
+])
+def test_the_file_page_shows_what_a_reader_needs_and_no_internals(browser, published, prefix, labels):
+    dataset, _ = published
+    resource = dataset["resources"][0]
+    page = browser().page(f"{prefix}/dataset/{dataset['name']}/resource/{resource['id']}")
+    table = page.find("table", attrs={"data-module": "table-toggle-more"})
+    assert [tr.find("th").get_text(" ", strip=True) for tr in table.select("tbody tr")] == labels
+    text = page.get_text(" ")
+    for internal in ("Datastore active", "Tracking summary", "Hash", "Url type", "Ckan url", "Has views",
+                     "Satudata", "Ignore hash", "Queue name", "{'total'"):
+        assert internal not in text, internal
+
+
+@pytest.mark.parametrize("path", ["/statistik", "/inventaris", "/bantuan", "/permohonan-data",
+                                  "/permohonan-data/baru", "/api-docs", "/panduan", "/kualitas-data",
+                                  "/verifikasi", "/dashboard/kotak-masuk"])
+def test_page_titles_name_the_page_once(browser, portal, path):
+    text = browser().login(portal.walidata).page(path).title.get_text(" ", strip=True)
+    assert " - - " not in text and not text.startswith("-") and text.endswith("Portal Satu Data Kutai Timur"), text
+    assert text != "Portal Satu Data Kutai Timur", text  # the page is named first
+
+
+def test_the_activity_filter_speaks_indonesian(browser, published, portal):
+    dataset, _ = published
+    page = browser().login(portal.walidata).page(f"/dataset/activity/{dataset['name']}")
+    options = [o.get_text(" ", strip=True) for o in page.select("#activity_types_filter_select option")]
+    assert "Dataset diubah" in options and "Dataset baru" in options
+    assert not any(word in " ".join(options) for word in ("Package", "Follow", "Changed", "New "))
+
+
+@pytest.mark.parametrize("path", ["/dataset/new", "/group", "/user/edit/{editor}", "/dataset"])
+def test_help_texts_speak_of_the_portal_not_of_ckan(browser, portal, path):
+    page = browser().login(portal.editor).page(path.format(editor=portal.editor["name"]))
+    main = page.find(id="content") or page
+    assert "CKAN" not in main.get_text(" "), path
+
+
+def test_dates_are_days_in_wita_like_the_dates_with_hours(app):
+    import ckan.plugins.toolkit as tk
+    with app.flask_app.test_request_context("/"):
+        # 20:00 UTC on 2 December is 04:00 WITA on 3 December: one day, whichever way it is shown.
+        assert tk.h.render_datetime("2026-12-02T20:00:00") == "3 Desember 2026"
+        assert tk.h.render_datetime("2026-12-02T20:00:00", with_hours=True).startswith("3 Desember 2026, 04.00")
+        assert tk.h.render_datetime("2026-12-02T10:00:00") == "2 Desember 2026"
+
+
+def test_facet_labels_are_whole_and_carry_no_stray_hyphen(browser, portal, make_dataset):
+    long_name = "Dinas Kependudukan dan Pencatatan Sipil"
+    helpers.call_action("organization_patch", ctx(portal.sysadmin), id=portal.orgs["dinkes"]["id"], title=long_name)
+    make_dataset("approved")
+    page = browser().page("/dataset/")
+    labels = [a.select_one(".item-label").get_text(strip=True) for a in page.select(".nav-facet a")]
+    assert long_name in labels
+    for separator in page.select(".nav-facet .separator"):
+        assert "visually-hidden" in separator["class"]

@@ -97,3 +97,13 @@ def test_the_api_guide_and_the_data_api_guide_lead_to_each_other(app):
         data_api = BeautifulSoup(app.get(link).get_data(as_text=True), "html.parser")
         assert data_api.find("h1").get_text(strip=True) == heading
         assert data_api.find("a", href=f"{lang}/api-docs") is not None
+
+
+def test_the_first_example_searches_for_data_the_portal_has(app, make_dataset):
+    # The catalogue has no dataset in the area and year the guide used to hard-code.
+    make_dataset("approved", title="Jumlah Penduduk Kaliorang", cakupan="64.08.12", tahun=2023)
+    search = dict((e, code) for e, _lang, code in _blocks(app.get("/api-docs").get_data(as_text=True)))["search-curl"]
+    assert 'fq=cakupan:"64.08.12" AND tahun:2023' in search and "q=penduduk" in search
+    fq = 'cakupan:"64.08.12" AND tahun:2023'
+    found = helpers.call_action("package_search", {"ignore_auth": False, "user": ""}, q="penduduk", fq=fq)
+    assert found["count"] == 1

@@ -1,0 +1,144 @@
+"""Jadwal Rilis (release calendar): when each public dataset's next update is
+due, from its Frekuensi Penerbitan and its last update (``freshness.py``), by
+month and Instansi; overdue datasets first. As a page, CSV and iCalendar.
+
+Only public datasets (``visibility.iter_datasets`` for the anonymous public),
+whoever asks: the calendar is a public promise. Real-time data and data
+published at no fixed interval have no date and are not listed.
+"""
+from __future__ import annotations
+
+import datetime
+import io
+from typing import Any, Optional
+
+import ckan.plugins.toolkit as tk
+from flask_babel import format_date
+
+from ckanext.satudata import reference, security, visibility
+from ckanext.satudata.common import N_
+from ckanext.satudata.services import freshness
+
+MAX_MONTHS = 24
+
+CSV_COLUMNS = [
+    ("due", N_("Update due")), ("status", N_("Status")), ("days_overdue", N_("Days overdue")),
+    ("instansi", N_("Instansi")), ("title", N_("Dataset")), ("frekuensi", N_("Publication frequency")),
+    ("last_update", N_("Last update")), ("url", N_("Address")),
+]
+
+
+def _entry(dataset: dict[str, Any], state: dict[str, Any]) -> dict[str, Any]:
+    org = dataset.get("organization") or {}
+    return {
+        "name": dataset["name"], "title": dataset.get("title") or dataset["name"],
+        "instansi": org.get("title") or org.get("name") or "", "instansi_name": org.get("name") or "",
+        "frekuensi": dataset.get("frekuensi") or "",
+        "frekuensi_label": reference.choice_label("frekuensi", dataset.get("frekuensi")),
+        "last_update": state["last_update"], "due": state["due"], "status": state["status"],
+        "days_overdue": state["days_overdue"],
+        "url": tk.url_for("dataset.read", id=dataset["name"], _external=True),
+    }
+
+
+def schedule(months: int = 12, on: Optional[datetime.date] = None) -> dict[str, Any]:
+    """``{"generated", "until", "overdue": [entry], "months": [{"month", "label",
+    "datasets": [entry]}]}``; entries by Instansi, then title."""
+    on = on or freshness.today()
+    until = _add_months(on.replace(day=1), months) - datetime.timedelta(days=1)
+    overdue: list[dict[str, Any]] = []
+    by_month: dict[str, list[dict[str, Any]]] = {}
+    for dataset in visibility.iter_datasets(None, public_only=True):
+        state = freshness.freshness(dataset, on)
+        if not state["due"]:
+            continue
+        entry = _entry(dataset, state)
+        if state["status"] == freshness.TERLAMBAT:
+            overdue.append(entry)
+        elif datetime.date.fromisoformat(state["due"]) <= until:
+            by_month.setdefault(state["due"][:7], []).append(entry)
+
+    def order(entries):
+        return sorted(entries, key=lambda e: (e["instansi"].lower(), e["due"], e["title"].lower()))
+
+    return {
+        "generated": on.isoformat(), "until": until.isoformat(),
+        "overdue": sorted(overdue, key=lambda e: (-e["days_overdue"], e["instansi"].lower(), e["title"].lower())),
+        "months": [{"month": month, "label": month_label(month), "datasets": order(entries)}
+                   for month, entries in sorted(by_month.items())],
+    }
+
+
+def _add_months(day: datetime.date, months: int) -> datetime.date:
+    total = day.month - 1 + months
+    return day.replace(year=day.year + total // 12, month=total % 12 + 1)
+
+
+def month_label(month: str, short: bool = False) -> str:
+    """``2027-01`` as the reader's language names it ("Januari 2027", short "Jan 27")."""
+    first = datetime.date.fromisoformat(month + "-01")
+    return format_date(first, "LLL yy" if short else "LLLL yyyy")
+
+
+def entries(result: dict[str, Any]) -> list[dict[str, Any]]:
+    return result["overdue"] + [e for m in result["months"] for e in m["datasets"]]
+
+
+def to_csv(result: dict[str, Any]) -> str:
+    import csv
+    out = io.StringIO()
+    out.write("\ufeff")
+    writer = csv.writer(out)
+    writer.writerow([tk._(label) for _key, label in CSV_COLUMNS])
+    for entry in entries(result):
+        row = dict(entry, status=tk._("Overdue") if entry["status"] == freshness.TERLAMBAT else tk._("Scheduled"),
+                   frekuensi=entry["frekuensi_label"])
+        writer.writerow([security.spreadsheet_safe(row[key]) for key, _label in CSV_COLUMNS])
+    return out.getvalue()
+
+
+def _ics_text(value: str) -> str:
+    return (str(value).replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,")
+            .replace("\r", "").replace("\n", "\\n"))
+
+
+def _fold(line: str) -> str:
+    """RFC 5545 lines are at most 75 octets; longer ones continue after CRLF + space."""
+    raw = line.encode("utf-8")
+    if len(raw) <= 75:
+        return line
+    parts, current = [], b""
+    for char in line:
+        encoded = char.encode("utf-8")
+        if len(current) + len(encoded) > (75 if not parts else 74):
+            parts.append(current.decode("utf-8"))
+            current = b""
+        current += encoded
+    parts.append(current.decode("utf-8"))
+    return "\r\n ".join(parts)
+
+
+def to_ics(result: dict[str, Any], site_url: str, site_title: str) -> str:
+    """One all-day event per dataset on the day its update is due (overdue
+    ones on today's date, saying by how many days)."""
+    host = site_url.split("//", 1)[-1].split("/", 1)[0] or "satudata"
+    stamp = datetime.datetime.utcnow().strftime("%Y%m%dT%H%M%SZ")
+    lines = ["BEGIN:VCALENDAR", "VERSION:2.0", f"PRODID:-//{_ics_text(site_title)}//Jadwal Rilis//ID",
+             "CALSCALE:GREGORIAN", "METHOD:PUBLISH", f"X-WR-CALNAME:{_ics_text(tk._('Release calendar'))}",
+             "X-WR-TIMEZONE:Asia/Makassar"]
+    for entry in entries(result):
+        overdue = entry["status"] == freshness.TERLAMBAT
+        day = datetime.date.fromisoformat(result["generated"] if overdue else entry["due"])
+        summary = tk._("Update: {title} ({instansi})").format(title=entry["title"], instansi=entry["instansi"])
+        if overdue:
+            summary += " - " + tk.ungettext("overdue by {n} day", "overdue by {n} days", entry["days_overdue"]).format(
+                n=entry["days_overdue"])
+        description = tk._("Publication frequency: {frequency}. Last update: {date}.").format(
+            frequency=entry["frekuensi_label"], date=entry["last_update"])
+        lines += ["BEGIN:VEVENT", f"UID:{entry['name']}-{entry['due']}@{host}", f"DTSTAMP:{stamp}",
+                  f"DTSTART;VALUE=DATE:{day.strftime('%Y%m%d')}",
+                  f"DTEND;VALUE=DATE:{(day + datetime.timedelta(days=1)).strftime('%Y%m%d')}",
+                  f"SUMMARY:{_ics_text(summary)}", f"DESCRIPTION:{_ics_text(description)}",
+                  f"URL:{entry['url']}", "TRANSP:TRANSPARENT", "END:VEVENT"]
+    lines.append("END:VCALENDAR")
+    return "\r\n".join(_fold(line) for line in lines) + "\r\n"
