@@ -32,6 +32,8 @@ __all__ = [
     "satudata_activity_type_label",
     "satudata_is_http_link",
     "satudata_existing_dataset",
+    "satudata_view_title",
+    "satudata_month_label",
     "datatablesview_get_language_file_path",
     "satudata_role_label",
     "satudata_tematik_titles",
@@ -158,6 +160,24 @@ def satudata_existing_dataset(name: Any, own_id: Any = None) -> Optional[dict[st
     if visibility.seer(visibility.user_of(common.request_context()))(pkg):
         return {"name": pkg.name, "title": pkg.title or pkg.name}
     return {}
+
+
+# The titles core's view plugins give a view when they create it (in English).
+VIEW_TITLES = {"Table": N_("Table"), "Image": N_("Image"), "Text": N_("Text"), "Website": N_("Website")}
+
+
+def satudata_view_title(view: dict[str, Any]) -> str:
+    title = view.get("title") or ""
+    return tk._(VIEW_TITLES[title]) if title in VIEW_TITLES else title
+
+
+def satudata_month_label(month: str) -> str:
+    """``2026-01`` as "Januari 2026" (the reader's language)."""
+    from ckanext.satudata.services import calendar
+    try:
+        return calendar.month_label(str(month)[:7])
+    except ValueError:
+        return str(month)
 
 
 def satudata_role_label(role: str) -> str:

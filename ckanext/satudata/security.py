@@ -350,7 +350,10 @@ def _unstorable_message() -> str:
 # CSRF: an exemption must not stick
 
 # Views that take a cookie session's POST without a CSRF token (none).
-CSRF_EXEMPT_VIEWS: frozenset[str] = frozenset()
+CSRF_EXEMPT_VIEWS: frozenset[str] = frozenset({
+    # Core tracking's script posts page views without a token; a view changes only a counter.
+    "ckanext.satudata.views.workflow.tracking",
+})
 
 
 def enforce_csrf_for_sessions(app: Any) -> None:

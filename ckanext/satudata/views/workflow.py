@@ -55,6 +55,24 @@ for _page, _title in PAGES:
     satudata.add_url_rule(f"/{_page}", endpoint=_page, view_func=lambda page=_page: _guide_page(page))
 
 
+@satudata.route("/_tracking", methods=["POST"])
+def tracking():
+    """Where core tracking's script posts each page view; the view is recorded by
+    ``usage.record_page_view`` (after_request). Core has no view here, so every
+    page answered the script 405 (an error in every visitor's console). The
+    script sends no CSRF token: the view is exempt (security.CSRF_EXEMPT_VIEWS);
+    a forged post can only count a view, as anyone's post can."""
+    return "", 204
+
+
+def _exempt_from_csrf() -> None:
+    from ckan.config.middleware.flask_app import csrf
+    csrf.exempt(tracking)
+
+
+_exempt_from_csrf()
+
+
 @satudata.route("/instansi")
 def instansi():
     """Instansi is what the portal calls CKAN's organizations."""

@@ -234,3 +234,13 @@ def test_home_page_says_when_nothing_was_downloaded_yet(catalogue, browser):
     page = browser().page("/")
     heading = page.find("h2", string="Dataset paling banyak diunduh")
     assert heading.find_next("ul").get_text(strip=True) == "Belum ada unduhan tercatat."
+
+
+def test_the_tracking_script_gets_an_answer_not_an_error(app, portal, browser):
+    answer = app.post("/_tracking", data={"url": "/dataset/x", "type": "page"},
+                      environ_overrides={"HTTP_USER_AGENT": "Mozilla/5.0", "REMOTE_ADDR": "10.0.0.1"})
+    assert answer.status_code == 204
+    # A signed-in person's page view too: the script sends no CSRF token.
+    signed_in = browser().login(portal.editor)
+    assert signed_in.app.post("/_tracking", data={"url": "/dataset/y", "type": "page"}).status_code == 204
+    assert sorted((r.tracking_type, r.url) for r in _raw_rows()) == [("page", "/dataset/x"), ("page", "/dataset/y")]

@@ -210,3 +210,13 @@ def test_a_taken_address_names_the_dataset_that_has_it(portal, make_dataset, bro
     page = BeautifulSoup(response.get_data(as_text=True), "html.parser")
     warning = page.select_one(".satudata-name-taken")
     assert warning is not None and warning.select_one("a") is None and "Rencana Rahasia" not in page.get_text()
+
+
+def test_an_empty_title_is_one_error_not_two(portal, browser):
+    response = browser().login(portal.editor).submit(
+        "/dataset/new", {"title": "", "name": "", "owner_org": portal.orgs["dinkes"]["id"]}, form=FORM)
+    from bs4 import BeautifulSoup
+    summary = BeautifulSoup(response.get_data(as_text=True), "html.parser").select_one(".error-explanation")
+    items = [li.get_text(" ", strip=True) for li in summary.select("li")]
+    assert any(item.startswith("Judul") for item in items), items
+    assert not any(item.startswith("URL") for item in items), items

@@ -168,3 +168,14 @@ def test_facet_labels_are_whole_and_carry_no_stray_hyphen(browser, portal, make_
     assert long_name in labels
     for separator in page.select(".nav-facet .separator"):
         assert "visually-hidden" in separator["class"]
+
+
+def test_the_table_view_tab_is_named_in_the_readers_language(browser, published, portal):
+    dataset, _ = published
+    resource = dataset["resources"][0]
+    helpers.call_action("resource_view_create", ctx(portal.sysadmin), resource_id=resource["id"],
+                        view_type="text_view", title="Text")
+    for prefix, label in (("", "Teks"), ("/en", "Text")):
+        page = browser().page(f"{prefix}/dataset/{dataset['name']}/resource/{resource['id']}")
+        tabs = [a.get_text(" ", strip=True) for a in page.select("a.view-item")]
+        assert label in tabs, tabs
