@@ -373,24 +373,9 @@ def render_datetime(next_helper, datetime_: Any, date_format: Optional[str] = No
     ("24 November 2026, 04.18 (WITA)") instead of core's fixed US pattern, and
     a date alone is the day in the portal's time zone (WITA), as the dates with
     hours are: core wrote the UTC day, "2 Desember" beside "3 Desember, 07.10"."""
-    if not with_hours and not with_seconds and not date_format:
+    if not with_seconds and not date_format:
         import datetime
         import pytz
-        from flask_babel import format_date
-        value = datetime_
-        if isinstance(value, str):
-            try:
-                value = tk.h.date_str_to_datetime(value)
-            except (TypeError, ValueError):
-                value = None
-        if isinstance(value, datetime.datetime):
-            if value.tzinfo is None:
-                value = value.replace(tzinfo=pytz.utc)
-            return format_date(value.astimezone(tk.h.get_display_timezone()).date(), "long")
-    if with_hours and not with_seconds and not date_format:
-        import datetime
-        import pytz
-        from ckan.lib import formatters
         value = datetime_
         if isinstance(value, str):
             try:
@@ -401,6 +386,10 @@ def render_datetime(next_helper, datetime_: Any, date_format: Optional[str] = No
             if value.tzinfo is None:
                 value = value.replace(tzinfo=pytz.utc)
             value = value.astimezone(tk.h.get_display_timezone())
+            if not with_hours:
+                from flask_babel import format_date
+                return format_date(value.date(), "long")
+            from ckan.lib import formatters
             pattern = "d MMMM yyyy, HH.mm (z)" if _lang() == "id" else "d MMMM yyyy, HH:mm (z)"
             return formatters.localised_nice_date(value, show_date=True, with_hours=True, format=pattern)
     return next_helper(datetime_, date_format=date_format, with_hours=with_hours, with_seconds=with_seconds)
