@@ -32,7 +32,23 @@ PROTECTED = re.compile(r"(%\([^)]*\)[sd]|\{[^}]*\}|<[^>]+>|\b[a-z_]+_(?:group|or
 ARTICLES = [(r"\bAn Instansi\b", "An Instansi"), (r"\ban Instansi\b", "an Instansi")]
 
 
+# Public help texts that speak of the software rather than the portal; whole sentences
+# replaced (the Indonesian catalogue says the same, i18n/id/LC_MESSAGES/ckan.po).
+PLAIN = {
+    "CKAN Organizations are used to create, manage and publish collections of datasets. Users can have "
+    "different roles within an Organization, depending on their level of authorisation to create, edit and "
+    "publish.":
+        "An Instansi is a regional agency (OPD) that publishes datasets on this portal. Its members create and "
+        "edit them, and the Walidata verifies them before they are public.",
+    "CKAN Data API": "Data API",
+    "CKAN's data previewing tool has many powerful features": "The portal's data preview has many features",
+    "Welcome to CKAN": "Welcome",
+}
+
+
 def portal_terms(text: str) -> str:
+    if text in PLAIN:
+        return PLAIN[text]
     parts = PROTECTED.split(text)
     for i in range(0, len(parts), 2):
         for pattern, repl in TERMS:

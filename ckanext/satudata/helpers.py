@@ -13,6 +13,7 @@ from ckanext.satudata.common import N_
 from ckanext.satudata.logic import roles
 
 __all__ = [
+    "satudata_emblem_url",
     "satudata_datastore_status",
     "satudata_table_format",
     "satudata_table_chart",
@@ -536,3 +537,9 @@ def satudata_with_nonces(html: Any) -> Markup:
     """A core template block made to pass the page's script policy."""
     from ckanext.satudata import security
     return security.with_nonces(html)
+
+
+def satudata_emblem_url(group: Optional[dict[str, Any]]) -> str:
+    """An Instansi's or Tematik's logo, or the portal's emblem for it."""
+    from ckanext.satudata import emblem
+    return emblem.emblem_url(group)

@@ -12,7 +12,7 @@ import ckan.plugins.toolkit as tk
 from ckan.common import current_user, request
 from ckan.lib.pagination import Page
 
-from ckanext.satudata import common, security
+from ckanext.satudata import common, emblem, security
 from ckanext.satudata.services import calendar, charts, datarequests, inventory, statistics, usage
 
 satudata_services = Blueprint("satudata_services", __name__)
@@ -336,3 +336,15 @@ def spbe():
     except tk.NotAuthorized:
         return _login_or_403("satudata_services.spbe", tk._("Only the Walidata can see the SPBE evidence"))
     return tk.render("satudata/spbe.html", {"evidence": evidence})
+
+
+@satudata_services.route("/lambang/<name>.svg")
+def emblem_svg(name: str):
+    """The emblem of an Instansi or Tematik without a logo (see ``emblem``)."""
+    import ckan.model as model
+    group = model.Group.get(name)
+    if group is None or group.state != "active" or group.name != name:
+        return tk.abort(404, tk._("Not found"))
+    response = Response(emblem.svg(group.title or group.name, group.name), mimetype="image/svg+xml")
+    response.headers["Cache-Control"] = "public, max-age=86400"
+    return response

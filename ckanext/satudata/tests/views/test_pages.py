@@ -143,7 +143,7 @@ def test_the_activity_filter_speaks_indonesian(browser, published, portal):
     assert not any(word in " ".join(options) for word in ("Package", "Follow", "Changed", "New "))
 
 
-@pytest.mark.parametrize("path", ["/dataset/new", "/group", "/user/edit/{editor}", "/dataset"])
+@pytest.mark.parametrize("path", ["/dataset/new", "/group", "/organization", "/user/edit/{editor}", "/dataset"])
 def test_help_texts_speak_of_the_portal_not_of_ckan(browser, portal, path):
     page = browser().login(portal.editor).page(path.format(editor=portal.editor["name"]))
     main = page.find(id="content") or page
@@ -179,3 +179,35 @@ def test_the_table_view_tab_is_named_in_the_readers_language(browser, published,
         page = browser().page(f"{prefix}/dataset/{dataset['name']}/resource/{resource['id']}")
         tabs = [a.get_text(" ", strip=True) for a in page.select("a.view-item")]
         assert label in tabs, tabs
+
+
+def test_an_instansi_without_a_logo_shows_its_emblem_and_an_uploaded_logo_wins(browser, portal, make_dataset):
+    sysadmin = ctx(portal.sysadmin)
+    helpers.call_action("organization_patch", sysadmin, id=portal.orgs["bps"]["id"],
+                        title="Badan Pusat Statistik Kabupaten Kutai Timur", image_url="")
+    helpers.call_action("organization_patch", sysadmin, id=portal.orgs["dinkes"]["id"], image_url="")
+    helpers.call_action("organization_patch", sysadmin, id=portal.orgs["distan"]["id"],
+                        image_url="https://kutaitimurkab.go.id/logo-distan.png")
+    make_dataset("approved")
+    page = browser().page("/organization/")
+    images = {img["alt"]: img["src"] for img in page.select(".media-item img, .module-image img")}
+    assert images["Badan Pusat Statistik Kabupaten Kutai Timur"].endswith("/lambang/bps.svg")
+    assert images["Distan"] == "https://kutaitimurkab.go.id/logo-distan.png"
+    assert not any("placeholder" in src for src in images.values())
+    # The dataset page's Instansi box too.
+    dataset_page = browser().page("/dataset/")
+    link = dataset_page.select_one(".dataset-heading a")["href"]
+    info = browser().page(link).select_one("#organization-info img")
+    assert info["src"].endswith("/lambang/dinkes.svg")
+
+    emblem = browser().get("/lambang/bps.svg")
+    assert emblem.status_code == 200 and emblem.headers["Content-Type"].startswith("image/svg+xml")
+    assert ">BPS</text>" in emblem.get_data(as_text=True)
+    assert browser().get("/lambang/tidak-ada.svg").status_code == 404
+
+
+def test_an_emblem_escapes_the_title_it_draws(browser, portal):
+    helpers.call_action("organization_patch", ctx(portal.sysadmin), id=portal.orgs["dinkes"]["id"],
+                        title='Dinas <script>alert(1)</script> & "Kesehatan"')
+    body = browser().get("/lambang/dinkes.svg").get_data(as_text=True)
+    assert "<script>" not in body and "&lt;script&gt;" in body
