@@ -17,7 +17,7 @@ from ckanext.satudata.tests.factories import complete_dataset
 from ckanext.satudata.tests.live import empty_datastore, live_portal, loader  # noqa: F401
 
 # Plugins of test.ini whose tables come from their own alembic migrations.
-_MIGRATED_PLUGINS = ("activity", "tracking", "satudata", "harvest")
+_MIGRATED_PLUGINS = ("activity", "satudata", "harvest")
 
 PASSWORD = "Rahasia#Kutim2026"
 GOOD_CSV = "kode_wilayah,kecamatan,jumlah\n64.08.04,Sangatta Utara,120\n64.08.12,Sangatta Selatan,80\n"
@@ -280,7 +280,10 @@ def _chromium_options(width: int = 1280, height: int = 900):
     options.binary_location = "/usr/bin/chromium"
     for arg in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
                 "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-dev-shm-usage",
-                "--lang=id", f"--window-size={width},{height}"):
+                "--lang=id", f"--window-size={width},{height}",
+                # Bootstrap scrolls smoothly unless motion is reduced; a click during the
+                # animation lands on whatever is under the pointer then.
+                "--force-prefers-reduced-motion"):
         options.add_argument(arg)
     options.add_experimental_option("prefs", {"download.default_directory": "/tmp/satudata-downloads",
                                               "download.prompt_for_download": False})
