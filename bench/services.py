@@ -34,53 +34,12 @@ def _timed(label: str, function, repeat: int = 1):
 
 def main(datasets: int, raw_rows: int) -> None:
     import ckan.model as model
-    from ckan.lib import search
-    from ckan.tests import helpers
 
     from ckanext.satudata.services import inventory, quality, spbe, statistics, usage
 
-    helpers.reset_db()
-    for plugin in ("activity", "tracking", "harvest", "satudata"):  # tables package_show reads
-        from ckan.cli.db import _run_migrations
-        _run_migrations(plugin)
-    search.clear_all()
+    from catalogue import fill
     random.seed(6)
-
-    helpers.call_action("user_create", {"ignore_auth": True}, name="bench-admin",
-                                   email="bench@example.com", password="Bench#Satudata2026")
-    model.User.get("bench-admin").sysadmin = True
-    model.Session.commit()
-    context = {"user": "bench-admin", "ignore_auth": True}
-    orgs = [helpers.call_action("organization_create", dict(context), name=f"opd-{i:02d}", title=f"OPD {i:02d}")
-            for i in range(20)]
-    for i in range(4):
-        helpers.call_action("group_create", dict(context), name=f"tematik-{i}", title=f"Tematik {i}")
-
-    formats = ["CSV", "XLSX", "PDF", "JSON", "CSV"]
-    frekuensi = ["tahunan", "bulanan", "triwulanan", "tidak-tentu", "semesteran"]
-    started = time.perf_counter()
-    ids = []
-    for i in range(datasets):
-        pkg = helpers.call_action("package_create", dict(context), name=f"dataset-{i:04d}",
-                                  title=f"Dataset bench {i}", notes="Data untuk pengukuran.",
-                                  owner_org=orgs[i % 20]["id"], sumber="Bench", maintainer="Bidang Data",
-                                  maintainer_email=f"pengelola{i % 40}@kutaitimurkab.go.id",
-                                  frekuensi=frekuensi[i % 5], level_penyajian="kecamatan",
-                                  tahun=2020 + i % 6, cakupan="64.08", tag_string="bench",
-                                  groups=[{"name": f"tematik-{i % 4}"}],
-                                  resources=[{"name": "Data",
-                                              "url": f"https://data.example/{i}.{formats[i % 5].lower()}",
-                                              "format": formats[i % 5]}])
-        obj = model.Package.get(pkg["id"])
-        obj.extras = dict(obj.extras, approval_status="approved", approval_at="2025-06-02T10:00:00",
-                          approval_submitted_at="2025-06-01T10:00:00")
-        ids.append((pkg["id"], pkg["name"], pkg["resources"][0]["id"]))
-    model.Session.commit()
-    for pkg_id, _name, _rid in ids:
-        search.rebuild(pkg_id, defer_commit=True)
-    search.commit()
-    label = f"setup: {datasets} approved datasets indexed"
-    print(f"{label:<58} {(time.perf_counter() - started) * 1000:9.0f} ms")
+    ids = fill(datasets, organizations=20, tematik=4)
 
     today = datetime.date.today()
     raw = sa.table("tracking_raw", sa.column("user_key"), sa.column("url"), sa.column("tracking_type"),
@@ -116,6 +75,8 @@ def main(datasets: int, raw_rows: int) -> None:
 
 
 if __name__ == "__main__":
+    import os
+    sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
     from ckan.cli import CKANConfigLoader
     from ckan.config.middleware import make_app
 

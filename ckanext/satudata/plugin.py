@@ -106,10 +106,6 @@ class SatudataPlugin(p.SingletonPlugin, DefaultTranslation, visibility.SatudataP
     def make_middleware(self, app, config: CKANConfig):
         return services.make_middleware(app)
 
-    def make_error_log_middleware(self, app, config: CKANConfig):
-        # Runs after every plugin's make_middleware (core tracking's included).
-        return services.after_all_middleware(app)
-
     # ISignal
     def get_signal_subscriptions(self):
         import flask_login

@@ -34,8 +34,3 @@ def make_middleware(app: Any) -> Any:
         app.after_request(security.busy_answer)
     return app
 
-
-def after_all_middleware(app: Any) -> Any:
-    if hasattr(app, "after_request_funcs"):
-        usage.replace_core_tracking(app)
-    return app

@@ -1,11 +1,14 @@
-"""Views and downloads, from what CKAN's ``tracking`` plugin records.
+"""Views and downloads, recorded in CKAN's ``tracking_raw`` table.
 
-The tracking plugin stores one ``tracking_raw`` row per page view (``page``,
-posted by its JavaScript) and per click on a file link (``resource``). The portal
+The portal's script (``assets/js/usage.js``) posts each page view (``page``) and
+each click on a file link (``resource``) to ``/_tracking`` (``record_view``).
+Core's ``tracking`` plugin is not used: it looked up the view counts of every
+dataset and file of every search result, one SQL query each (¾ of a search's
+time), for figures the portal takes from ``satudata_usage`` instead. The portal
 adds a ``resource`` row for every download served by ``/dataset/<id>/resource/
 <rid>/download``, so files fetched without the page (scripts, search engines,
-links shared elsewhere) count too, with the same visitor key as the tracking
-plugin's, so one person's click and the download it triggers count once.
+links shared elsewhere) count too, with the same visitor key as the page
+views, so one person's click and the download it triggers count once.
 
 ``summarise`` turns the raw rows into ``satudata_usage``: per dataset and day,
 the number of distinct visitors who opened its page (``view``) and who
@@ -50,7 +53,7 @@ def _tracking_tables() -> tuple[sa.Table, sa.Table]:
 # Recording downloads
 
 def visitor_key(environ: dict[str, Any]) -> str:
-    """The tracking plugin's anonymous visitor key (user agent, address, languages)."""
+    """Core tracking's anonymous visitor key (user agent, address, languages)."""
     key = "".join([environ.get("HTTP_USER_AGENT", ""), environ.get("REMOTE_ADDR", ""),
                    environ.get("HTTP_ACCEPT_LANGUAGE", ""), environ.get("HTTP_ACCEPT_ENCODING", "")])
     return hashlib.new("md5", key.encode(), usedforsecurity=False).hexdigest()
@@ -76,39 +79,20 @@ def record_download(response):
     return response
 
 
-def record_page_view(response):
-    """Flask ``after_request`` in place of core tracking's ``track_request``:
-    the tracking script's ``POST /_tracking`` (``url``, ``type`` = ``page`` or
-    ``resource``) becomes a ``tracking_raw`` row. Core's recorder split the raw
-    body by hand and answered 500 to any body it did not expect (``a``, ``x=1=2``,
-    no User-Agent); this one reads the parsed form and ignores what is not a
-    view or a click."""
-    from flask import request
-    if request.path != "/_tracking" or request.method != "POST":
-        return response
-    kind, url = request.form.get("type"), request.form.get("url")
+def record_view(kind: Optional[str], url: Optional[str], environ: dict[str, Any]) -> None:
+    """A page view (``page``) or a click on a file link (``resource``) posted by
+    the portal's script to ``/_tracking`` becomes a ``tracking_raw`` row; what is
+    not a view or a click is ignored (core's recorder answered 500 to any body it
+    did not expect)."""
     if kind not in ("page", "resource") or not url or len(url) > 2000:
-        return response
+        return
     try:
         from ckanext.tracking.model import TrackingRaw
-        model.Session.add(TrackingRaw(user_key=visitor_key(request.environ), url=url, tracking_type=kind))
+        model.Session.add(TrackingRaw(user_key=visitor_key(environ), url=url, tracking_type=kind))
         model.Session.commit()
     except Exception:  # counting must never break a page
         model.Session.rollback()
         log.exception("Could not record the view of %s", url[:200])
-    return response
-
-
-def replace_core_tracking(app: Any) -> None:
-    """Swap core tracking's recorder (registered by its IMiddleware) for
-    :func:`record_page_view`; called once every plugin's middleware is in place."""
-    try:
-        from ckanext.tracking.middleware import track_request
-    except ImportError:
-        return
-    handlers = app.after_request_funcs.setdefault(None, [])
-    if track_request in handlers:
-        handlers[handlers.index(track_request)] = record_page_view
 
 
 # ---------------------------------------------------------------------------

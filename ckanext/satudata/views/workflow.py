@@ -57,11 +57,12 @@ for _page, _title in PAGES:
 
 @satudata.route("/_tracking", methods=["POST"])
 def tracking():
-    """Where core tracking's script posts each page view; the view is recorded by
-    ``usage.record_page_view`` (after_request). Core has no view here, so every
-    page answered the script 405 (an error in every visitor's console). The
-    script sends no CSRF token: the view is exempt (security.CSRF_EXEMPT_VIEWS);
-    a forged post can only count a view, as anyone's post can."""
+    """Where the portal's script (assets/js/usage.js) posts each page view and
+    each click on a file link; ``usage.record_view`` keeps it. The script sends
+    no CSRF token: the view is exempt (security.CSRF_EXEMPT_VIEWS); a forged post
+    can only count a view, as anyone's post can."""
+    from ckanext.satudata.services import usage
+    usage.record_view(request.form.get("type"), request.form.get("url"), request.environ)
     return "", 204
 
 

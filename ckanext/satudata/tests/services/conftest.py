@@ -1,5 +1,5 @@
 """Fixtures of the open-data services tests: visits recorded through the
-tracking plugin's real endpoint, the jobs worker, a real SMTP server."""
+portal's real /_tracking endpoint, the jobs worker, a real SMTP server."""
 from __future__ import annotations
 
 import contextlib
@@ -16,7 +16,7 @@ from ckanext.satudata.tests.conftest import delivered, run_jobs  # noqa: F401 (u
 
 class Visitors:
     """Visitors of the portal: each a distinct browser (user agent and address),
-    recorded by POSTs to the tracking plugin's /_tracking, as its JavaScript does,
+    recorded by POSTs to /_tracking, as the portal's script does,
     or by downloading files."""
 
     def __init__(self, app):

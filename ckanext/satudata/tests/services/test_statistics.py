@@ -1,5 +1,5 @@
 """Usage statistics (/statistik, satudata_statistics): figures checked against
-visits recorded in the test through the tracking plugin and real downloads."""
+visits recorded in the test through /_tracking (as the portal's script posts them) and real downloads."""
 from __future__ import annotations
 
 import csv
