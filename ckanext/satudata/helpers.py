@@ -345,13 +345,13 @@ def satudata_home() -> dict[str, Any]:
     their dataset counts, the newest published and the most downloaded datasets."""
     context = {"user": _current_user() or ""}
     search = tk.get_action("package_search")
-    total = search(dict(context), {"rows": 0})["count"]
+    # One search gives the count and the newest.
+    newest = search(dict(context), {"rows": 5, "sort": "approval_at desc, metadata_modified desc"})
     groups = tk.get_action("group_list")(dict(context), {"all_fields": True, "include_dataset_count": True,
                                                           "sort": "title asc"})
     organizations = tk.get_action("organization_list")(dict(context), {"all_fields": False})
-    newest = search(dict(context), {"rows": 5, "sort": "approval_at desc, metadata_modified desc"})["results"]
-    return {"datasets": total, "organizations": len(organizations), "groups": groups,
-            "newest": newest, "popular": _most_downloaded(context, 5)}
+    return {"datasets": newest["count"], "organizations": len(organizations), "groups": groups,
+            "newest": newest["results"], "popular": _most_downloaded(context, 5)}
 
 
 def _most_downloaded(context: dict[str, Any], rows: int) -> list[dict[str, Any]]:
@@ -360,11 +360,18 @@ def _most_downloaded(context: dict[str, Any], rows: int) -> list[dict[str, Any]]
     ids = statistics.most_downloaded_ids(limit=50)
     if not ids:
         return []
-    found = tk.get_action("package_search")(dict(context), {
-        "fq": "id:(" + " OR ".join(f'"{i}"' for i in ids) + ")", "rows": len(ids),
-        "include_private": True})["results"]
-    rank = {pid: n for n, pid in enumerate(ids)}
-    return sorted(found, key=lambda d: rank[d["id"]])[:rows]
+    search = tk.get_action("package_search")
+
+    def among(candidates: list[str], **params: Any) -> list[dict[str, Any]]:
+        return search(dict(context), {"fq": "id:(" + " OR ".join(f'"{i}"' for i in candidates) + ")",
+                                      "rows": len(candidates), "include_private": True, **params})["results"]
+    # Which of them the visitor may see (ids only), then the first few in full.
+    visible = {d["id"] for d in among(ids, fl=["id"])}
+    top = [pid for pid in ids if pid in visible][:rows]
+    if not top:
+        return []
+    rank = {pid: n for n, pid in enumerate(top)}
+    return sorted(among(top), key=lambda d: rank[d["id"]])
 
 
 @tk.chained_helper

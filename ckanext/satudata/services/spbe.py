@@ -96,7 +96,9 @@ def figures(user: Any) -> dict[str, Any]:
     workflow's as ``user`` (the Walidata) sees them."""
     public_total, public_facets = visibility.facet_counts(None, ["organization", "satudata_stars"])
     all_total, status_facets = visibility.facet_counts(user, ["approval_status"])
-    approved = list(visibility.iter_datasets(user, fq="+approval_status:approved"))
+    # Only the two dates of each approved dataset (stored in Solr as extras_*, returned without the prefix).
+    approved = list(visibility.iter_datasets(user, fq="+approval_status:approved",
+                                             fl=["id", "extras_approval_submitted_at", "extras_approval_at"]))
     usage = statistics.usage_totals(statistics.public_ids())
     requests = datarequests.counts()
     report = quality.report(user)
