@@ -150,12 +150,18 @@ stop_harvesters() {
   done
 }
 
-# The web server runs as a background job that the shell waits for, so Ctrl-C or
-# a TERM reaches the EXIT trap at once and everything started here is stopped.
-ckan run --host 127.0.0.1 --port "$WEB_PORT" --disable-reloader 2>&1 | tee -a "$LOGS/web.log" &
+# The web server: gunicorn, several worker processes with threads (as the
+# official image runs uwsgi), not `ckan run`'s one-request-at-a-time server. The
+# JavaScript modules' translations are built first (`ckan run` did that itself).
+# It runs as a background job that the shell waits for, so Ctrl-C or a TERM
+# reaches the EXIT trap at once and everything started here is stopped.
+ckan translation js >>"$LOGS/web.log" 2>&1 || die "building the JavaScript translations failed (see $LOGS/web.log)"
+gunicorn ckanext.satudata.wsgi:application --bind "127.0.0.1:$WEB_PORT" \
+  --workers "${SATUDATA_WEB_WORKERS:-2}" --threads "${SATUDATA_WEB_THREADS:-4}" --worker-class gthread \
+  --timeout 120 --graceful-timeout 20 --access-logfile - --name satudata-web 2>&1 | tee -a "$LOGS/web.log" &
 web=$!
 _started+=(web)
-stop_web() { pkill -TERM -f "ckan run --host 127.0.0.1 --port $WEB_PORT" 2>/dev/null || true; kill "$web" 2>/dev/null || true; }
+stop_web() { pkill -TERM -f "gunicorn ckanext.satudata.wsgi:application --bind 127.0.0.1:$WEB_PORT" 2>/dev/null || true; kill "$web" 2>/dev/null || true; }
 wait_until 60 "the web server" "$LOGS/web.log" curl -sf "http://127.0.0.1:$WEB_PORT/api/3/action/status_show"
 say "Portal Satu Data Kutai Timur: http://127.0.0.1:$WEB_PORT  (sysadmin: $CKAN_SYSADMIN_NAME; Ctrl-C stops)"
 wait "$web"

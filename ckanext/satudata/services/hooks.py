@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from typing import Any
 
+import ckan.plugins.toolkit as tk
+
 from ckanext.satudata import security, sessions, visibility
 from ckanext.satudata.services import stars, usage
 
@@ -32,5 +34,29 @@ def make_middleware(app: Any) -> Any:
         security.throttle_password_reset(app)
         security.install_database_timeouts()
         app.after_request(security.busy_answer)
+        cache_fingerprinted_assets(app)
     return app
+
+
+def cache_fingerprinted_assets(app: Any) -> None:
+    """Files under ``/webassets/<bundle>/<hash>_<name>`` never change (a new
+    version has a new hash), so browsers keep them a year without asking again;
+    core sent them ``no-cache``, and every page re-checked some twenty files. Set
+    on the WSGI response, after core's own cache headers."""
+    import re
+    prefix = (tk.config.get("ckan.webassets.url") or "/webassets").rstrip("/") + "/"
+    fingerprinted = re.compile(r"^" + re.escape(prefix) + r"[^/]+/[0-9a-f]{8}_[^/]+$")
+    inner = app.wsgi_app
+
+    def wsgi_app(environ, start_response):
+        if not fingerprinted.match(environ.get("PATH_INFO", "")):
+            return inner(environ, start_response)
+
+        def start(status, headers, exc_info=None):
+            if status.startswith(("200", "304")):
+                headers = [(k, v) for k, v in headers if k.lower() not in ("cache-control", "pragma", "expires")]
+                headers.append(("Cache-Control", "public, max-age=31536000, immutable"))
+            return start_response(status, headers, exc_info)
+        return inner(environ, start)
+    app.wsgi_app = wsgi_app
 

@@ -211,3 +211,18 @@ def test_an_emblem_escapes_the_title_it_draws(browser, portal):
                         title='Dinas <script>alert(1)</script> & "Kesehatan"')
     body = browser().get("/lambang/dinkes.svg").get_data(as_text=True)
     assert "<script>" not in body and "&lt;script&gt;" in body
+
+
+def test_fingerprinted_assets_are_kept_a_year_and_pages_are_not(browser, portal):
+    import re
+    visitor = browser()
+    html = visitor.get("/dataset/").get_data(as_text=True)
+    assets = re.findall(r'(?:href|src)="(/webassets/[^"]+/[0-9a-f]{8}_[^"]+)"', html)
+    assert any(a.endswith(".css") for a in assets) and any(a.endswith(".js") for a in assets)
+    for asset in assets[:6]:
+        answer = visitor.get(asset)
+        assert answer.status_code == 200, asset
+        assert answer.headers["Cache-Control"] == "public, max-age=31536000, immutable", asset
+    page = visitor.get("/dataset/")
+    assert "immutable" not in page.headers.get("Cache-Control", "")
+    assert "immutable" not in visitor.get("/satudata/logo.svg").headers.get("Cache-Control", "")
