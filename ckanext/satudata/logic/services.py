@@ -10,7 +10,7 @@ from ckan.types import Context, DataDict
 
 from ckanext.satudata import common, inbox, visibility
 from ckanext.satudata.logic import roles
-from ckanext.satudata.services import calendar, datarequests, inventory, quality, spbe, statistics
+from ckanext.satudata.services import calendar, completeness, datarequests, inventory, quality, spbe, statistics
 from ckanext.satudata.services.model import MailLog
 
 __all__ = [
@@ -99,7 +99,7 @@ def satudata_inventory(context: Context, data_dict: DataDict) -> dict[str, Any]:
     cols = inventory.columns(_user(context))
     count, datasets = inventory.search(context, data_dict, start=start, rows=rows)
     return {"count": count, "columns": [{"key": k, "label": tk._(label)} for k, label, _v in cols],
-            "results": [inventory.row(d, cols) for d in datasets]}
+            "results": [inventory.row(d, cols) for d in completeness.each_with_kamus(datasets)]}
 
 
 @tk.side_effect_free

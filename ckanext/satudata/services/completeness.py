@@ -5,7 +5,10 @@ not counted; what is counted is what a Produsen can leave empty or thin.
 """
 from __future__ import annotations
 
-from typing import Any, Callable
+import contextlib
+import contextvars
+import itertools
+from typing import Any, Callable, Iterable, Iterator, Optional
 
 import ckan.plugins.toolkit as tk
 from ckanext.satudata.common import N_
@@ -29,14 +32,53 @@ def _resources(d: dict[str, Any]) -> list[dict[str, Any]]:
     return [r for r in d.get("resources") or [] if r.get("state", "active") == "active"]
 
 
+# The Kamus Data of the tables of a batch of datasets, read in one query
+# (``kamus_read_once``); None outside such a batch.
+_KAMUS: contextvars.ContextVar[Optional[dict[str, Any]]] = contextvars.ContextVar("satudata_kamus", default=None)
+
+
+def _tables_of(d: dict[str, Any]) -> list[str]:
+    return [r["id"] for r in _resources(d) if r.get("datastore_active")]
+
+
+@contextlib.contextmanager
+def kamus_read_once(datasets: list[dict[str, Any]]) -> Iterator[None]:
+    """Inside the block, the completeness of these datasets reads the Kamus Data
+    of all their tables from one query, not one query per dataset (a report
+    over the catalogue)."""
+    from ckanext.satudata import tables
+    token = _KAMUS.set(tables.dictionary_summary([t for d in datasets for t in _tables_of(d)]))
+    try:
+        yield
+    finally:
+        _KAMUS.reset(token)
+
+
+def each_with_kamus(datasets: Iterable[dict[str, Any]], batch: int = 1000) -> Iterator[dict[str, Any]]:
+    """The datasets one by one, the Kamus Data of each batch read in one query
+    while they are handed out (reports and exports over the catalogue)."""
+    chunk: list[dict[str, Any]] = []
+    for dataset in itertools.chain(datasets, [None]):
+        if dataset is not None:
+            chunk.append(dataset)
+        if chunk and (dataset is None or len(chunk) == batch):
+            with kamus_read_once(chunk):
+                yield from chunk
+            chunk = []
+
+
 def _kamus_data(d: dict[str, Any]) -> bool | None:
     """Every column of every table described in the Kamus Data, every number
     column with its unit; None (not counted) when the dataset has no table."""
-    tables_of = [r["id"] for r in _resources(d) if r.get("datastore_active")]
+    tables_of = _tables_of(d)
     if not tables_of:
         return None
-    from ckanext.satudata import tables
-    summary = tables.dictionary_summary(tables_of)
+    known = _KAMUS.get()
+    if known is not None:
+        summary = {t: known[t] for t in tables_of if t in known}
+    else:
+        from ckanext.satudata import tables
+        summary = tables.dictionary_summary(tables_of)
     return all(entry["described"] == entry["columns"] and not entry["without_unit"]
                for entry in summary.values()) and len(summary) == len(tables_of)
 

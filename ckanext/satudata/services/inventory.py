@@ -145,7 +145,7 @@ def to_csv(cols, datasets: Iterable[dict[str, Any]]) -> str:
     out.write("\ufeff")  # so spreadsheet programs read UTF-8
     writer = csv.writer(out)
     writer.writerow(headings(cols))
-    for dataset in datasets:
+    for dataset in completeness.each_with_kamus(datasets):
         writer.writerow([security.spreadsheet_safe(v) for v in row(dataset, cols).values()])
     return out.getvalue()
 
@@ -162,7 +162,7 @@ def to_xlsx(cols, datasets: Iterable[dict[str, Any]], sheet_title: str) -> bytes
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     count = 0
-    for dataset in datasets:
+    for dataset in completeness.each_with_kamus(datasets):
         sheet.append([security.spreadsheet_safe(v) for v in row(dataset, cols).values()])
         count += 1
     sheet.freeze_panes = "A2"

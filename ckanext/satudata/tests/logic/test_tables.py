@@ -296,6 +296,12 @@ def test_the_produsen_writes_the_kamus_data_in_the_form_and_everyone_reads_it(po
     quality = api.ok("satudata_dataset_quality", portal.walidata, id=dataset["id"])["completeness"]
     # The first file (make_dataset's) is not loaded here, the second has its Kamus Data complete.
     assert "kamus_data" not in quality["missing"]
+    # The reports over the catalogue (Kamus Data read once per batch) say the same as the dataset's panel.
+    report = api.ok("satudata_quality_report", portal.walidata)
+    dinkes = [r for r in report["instansi"] if r["instansi"] == "dinkes"]
+    assert dinkes[0]["completeness"] == quality["score"]
+    inventory = api.ok("satudata_inventory", portal.walidata, q=dataset["name"])["results"]
+    assert [r["completeness"] for r in inventory] == [quality["score"]]
 
 
 def test_the_preview_shows_numbers_the_indonesian_way_and_every_column(portal, make_dataset, app):
