@@ -102,6 +102,27 @@ def spreadsheet_safe(value: Any) -> Any:
     return value
 
 
+def csv_lines(rows: Any) -> Any:
+    """The portal's CSV downloads, line by line: a BOM first (so spreadsheet
+    programs read UTF-8), every cell made ``spreadsheet_safe``. A generator, so a
+    long export starts at once and is never held whole in memory."""
+    import csv
+    import io
+    out = io.StringIO()
+    writer = csv.writer(out)
+    yield "\ufeff"
+    for row in rows:
+        writer.writerow([spreadsheet_safe(v) for v in row])
+        yield out.getvalue()
+        out.seek(0)
+        out.truncate()
+
+
+def csv_text(rows: Any) -> str:
+    """``csv_lines`` as one string (small tables)."""
+    return "".join(csv_lines(rows))
+
+
 def _safe_dump_chunks(chunks: Any, delimiter: str) -> Any:
     """The DataStore dump's chunks (whole CSV records each) with formula-like
     cells neutralised; a chunk with no cell starting like one passes unchanged."""

@@ -9,7 +9,6 @@ published at no fixed interval have no date and are not listed.
 from __future__ import annotations
 
 import datetime
-import io
 from typing import Any, Optional
 
 import ckan.plugins.toolkit as tk
@@ -85,16 +84,13 @@ def entries(result: dict[str, Any]) -> list[dict[str, Any]]:
 
 
 def to_csv(result: dict[str, Any]) -> str:
-    import csv
-    out = io.StringIO()
-    out.write("\ufeff")
-    writer = csv.writer(out)
-    writer.writerow([tk._(label) for _key, label in CSV_COLUMNS])
-    for entry in entries(result):
-        row = dict(entry, status=tk._("Overdue") if entry["status"] == freshness.TERLAMBAT else tk._("Scheduled"),
-                   frekuensi=entry["frekuensi_label"])
-        writer.writerow([security.spreadsheet_safe(row[key]) for key, _label in CSV_COLUMNS])
-    return out.getvalue()
+    def rows():
+        yield [tk._(label) for _key, label in CSV_COLUMNS]
+        for entry in entries(result):
+            row = dict(entry, frekuensi=entry["frekuensi_label"],
+                       status=tk._("Overdue") if entry["status"] == freshness.TERLAMBAT else tk._("Scheduled"))
+            yield [row[key] for key, _label in CSV_COLUMNS]
+    return security.csv_text(rows())
 
 
 def _ics_text(value: str) -> str:

@@ -7,9 +7,9 @@ feed the page, the API, and the CSV and XLSX downloads.
 """
 from __future__ import annotations
 
-import csv
 import io
-from typing import Any, Callable, Iterable, Optional
+import itertools
+from typing import Any, Callable, Iterable, Iterator, Optional
 
 import ckan.plugins.toolkit as tk
 
@@ -114,22 +114,37 @@ def _owner_name(value: str) -> str:
     return group.name if group else value
 
 
+SORT = "organization asc, title_string asc"
+
+
+def _query(context: dict[str, Any], filters: dict[str, Any]) -> tuple[Any, str, str]:
+    """(user, fq, q) of ``filters``; a ValidationError names a bad filter."""
+    filters = dict(filters)
+    if filters.get("owner_org"):
+        filters["owner_org"] = _owner_name(filters["owner_org"])
+    return visibility.user_of(context), _fq(filters), (filters.get("q") or "").strip()
+
+
 def search(context: dict[str, Any], filters: dict[str, Any], start: int = 0,
            rows: Optional[int] = 50) -> tuple[int, list[dict[str, Any]]]:
     """(count, datasets) matching ``filters`` that the context's user may see;
     ``rows=None`` returns all of them."""
-    filters = dict(filters)
-    if filters.get("owner_org"):
-        filters["owner_org"] = _owner_name(filters["owner_org"])
-    user = visibility.user_of(context)
-    fq = _fq(filters)
-    q = (filters.get("q") or "").strip()
-    sort = "organization asc, title_string asc"
+    user, fq, q = _query(context, filters)
     if rows is None:
-        datasets = list(visibility.iter_datasets(user, fq=fq, q=q, sort=sort))
+        datasets = list(visibility.iter_datasets(user, fq=fq, q=q, sort=SORT))
         return len(datasets), datasets
-    result = visibility.search(user, q=q, fq=fq, rows=rows, start=start, sort=sort, facet="false")
+    result = visibility.search(user, q=q, fq=fq, rows=rows, start=start, sort=SORT, facet="false")
     return result["count"], result["results"]
+
+
+def matching(context: dict[str, Any], filters: dict[str, Any]) -> Iterator[dict[str, Any]]:
+    """Every dataset matching ``filters`` that the user may see, read page by page
+    as they are consumed (the exports stream them). Bad filters, and a search Solr
+    cannot run, are refused here: the first page is read before returning."""
+    user, fq, q = _query(context, filters)
+    datasets = visibility.iter_datasets(user, fq=fq, q=q, sort=SORT)
+    first = next(datasets, None)
+    return itertools.chain([] if first is None else [first], datasets)
 
 
 def row(dataset: dict[str, Any], cols) -> dict[str, Any]:
@@ -140,14 +155,17 @@ def headings(cols) -> list[str]:
     return [tk._(label) for _key, label, _value in cols]
 
 
+def csv_lines(cols, datasets: Iterable[dict[str, Any]]) -> Iterator[str]:
+    """The inventory as CSV, line by line as the datasets are read (streamed)."""
+    def rows():
+        yield headings(cols)
+        for dataset in completeness.each_with_kamus(datasets):
+            yield list(row(dataset, cols).values())
+    return security.csv_lines(rows())
+
+
 def to_csv(cols, datasets: Iterable[dict[str, Any]]) -> str:
-    out = io.StringIO()
-    out.write("\ufeff")  # so spreadsheet programs read UTF-8
-    writer = csv.writer(out)
-    writer.writerow(headings(cols))
-    for dataset in completeness.each_with_kamus(datasets):
-        writer.writerow([security.spreadsheet_safe(v) for v in row(dataset, cols).values()])
-    return out.getvalue()
+    return "".join(csv_lines(cols, datasets))
 
 
 def to_xlsx(cols, datasets: Iterable[dict[str, Any]], sheet_title: str) -> bytes:

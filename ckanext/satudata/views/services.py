@@ -2,11 +2,9 @@
 calls the Action API as the visitor, so the auth functions decide who sees what."""
 from __future__ import annotations
 
-import csv
-import io
 from typing import Any
 
-from flask import Blueprint, Response
+from flask import Blueprint, Response, stream_with_context
 
 import ckan.plugins.toolkit as tk
 from ckan.common import current_user, request
@@ -107,12 +105,7 @@ def _charts(stats: dict[str, Any]) -> dict[str, Any]:
 
 
 def _csv_response(rows: list[list[Any]], filename: str) -> Response:
-    out = io.StringIO()
-    out.write("\ufeff")
-    writer = csv.writer(out)
-    for row in rows:
-        writer.writerow([security.spreadsheet_safe(v) for v in row])
-    return Response(out.getvalue(), content_type="text/csv; charset=utf-8",
+    return Response(security.csv_text(rows), content_type="text/csv; charset=utf-8",
                     headers={"Content-Disposition": f'attachment; filename="{filename}"'})
 
 
@@ -173,12 +166,14 @@ def inventaris_download(fmt: str):
     context = _context()
     tk.check_access("satudata_inventory", dict(context), {})
     try:
-        _count, datasets = inventory.search(context, _inventory_filters(), rows=None)
+        datasets = inventory.matching(context, _inventory_filters())
     except tk.ValidationError as e:
         return tk.abort(400, "; ".join(str(m) for msgs in e.error_dict.values() for m in msgs))
     cols = inventory.columns(context["auth_user_obj"])
     if fmt == "csv":
-        return Response(inventory.to_csv(cols, datasets), content_type="text/csv; charset=utf-8",
+        # Streamed: the first lines leave while the rest of the catalogue is read.
+        return Response(stream_with_context(inventory.csv_lines(cols, datasets)),
+                        content_type="text/csv; charset=utf-8",
                         headers={"Content-Disposition": 'attachment; filename="inventaris-data.csv"'})
     return Response(inventory.to_xlsx(cols, datasets, tk._("Data inventory")),
                     mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",

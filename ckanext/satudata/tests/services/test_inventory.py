@@ -111,6 +111,10 @@ def test_inventory_downloads_as_csv_with_the_filters(inventory, browser, portal)
     # A title that a spreadsheet would run as a formula is written as text.
     formula = [r for r in rows if r[0] == "formula"][0]
     assert formula[1] == "'=HYPERLINK(\"http://jahat\")"
+    # Streamed as the catalogue is read; a bad filter is refused before anything is sent.
+    assert browser().get("/inventaris.csv").is_streamed
+    refused = browser().get("/inventaris.csv?tahun=dua-ribu")
+    assert refused.status_code == 400 and refused.mimetype == "text/html"
 
 
 def test_inventory_downloads_as_xlsx(inventory, browser):
