@@ -293,12 +293,15 @@ def satudata_inbox_list(context: Context, data_dict: DataDict) -> dict[str, Any]
     user = _signed_in(context)
     count, rows = inbox.notices(user.id, _int(data_dict, "limit", 20, 1, 100),
                                 _int(data_dict, "offset", 0, 0, 10 ** 9))
+    # The datasets' current names (one query for the page; renamed since, or gone).
+    ids = {n.package_id for n in rows if n.package_id}
+    names = dict(model.Session.query(model.Package.id, model.Package.name).filter(
+        model.Package.id.in_(ids), model.Package.state != "deleted")) if ids else {}
     result = []
     for notice in rows:
-        pkg = model.Package.get(notice.package_id) if notice.package_id else None
         result.append({
             "id": notice.id, "kind": notice.kind, "headline": tk._(inbox.HEADLINES.get(notice.kind, notice.kind)),
-            "dataset": pkg.name if pkg is not None and pkg.state != "deleted" else None,
+            "dataset": names.get(notice.package_id),
             "title": notice.title, "actor_role": notice.actor_role, "note": notice.note,
             "created": notice.created.isoformat(), "read": notice.read_at is not None})
     return {"count": count, "unread": inbox.unread_count(user.id), "notices": result}
