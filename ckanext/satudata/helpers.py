@@ -243,11 +243,16 @@ def satudata_approval_step(action: str) -> str:
 
 def satudata_versions(pkg_id: str) -> dict[str, Any]:
     """``satudata_revision_show`` as the current user: ``history`` for everyone
-    who sees the dataset, ``pending`` for who may edit or verify it."""
-    try:
-        return tk.get_action("satudata_revision_show")({"user": _current_user() or ""}, {"id": pkg_id})
-    except (tk.ObjectNotFound, tk.NotAuthorized):
-        return {"history": [], "pending": None}
+    who sees the dataset, ``pending`` for who may edit or verify it. Asked once
+    per page (the approval panel and the version history both show it)."""
+    from flask import g
+    asked = g.setdefault("satudata_versions", {})
+    if pkg_id not in asked:
+        try:
+            asked[pkg_id] = tk.get_action("satudata_revision_show")({"user": _current_user() or ""}, {"id": pkg_id})
+        except (tk.ObjectNotFound, tk.NotAuthorized):
+            asked[pkg_id] = {"history": [], "pending": None}
+    return asked[pkg_id]
 
 
 def satudata_revisions_enabled() -> bool:
