@@ -226,3 +226,19 @@ def test_fingerprinted_assets_are_kept_a_year_and_pages_are_not(browser, portal)
     page = visitor.get("/dataset/")
     assert "immutable" not in page.headers.get("Cache-Control", "")
     assert "immutable" not in visitor.get("/satudata/logo.svg").headers.get("Cache-Control", "")
+
+
+def test_pages_go_out_compressed_to_browsers_that_accept_it(browser, portal, make_dataset):
+    import gzip
+    make_dataset("approved")
+    visitor = browser()
+    plain = visitor.get("/dataset/")
+    packed = visitor.get("/dataset/", headers={"Accept-Encoding": "gzip, deflate"})
+    assert "Content-Encoding" not in plain.headers
+    assert packed.headers["Content-Encoding"] == "gzip" and "Accept-Encoding" in packed.headers["Vary"]
+    assert int(packed.headers["Content-Length"]) < len(plain.get_data()) / 3
+    html = gzip.decompress(packed.get_data()).decode()
+    assert html.count('class="dataset-item') == plain.get_data(as_text=True).count('class="dataset-item') == 1
+    # A streamed export stays as it is.
+    export = visitor.get("/inventaris.csv", headers={"Accept-Encoding": "gzip"})
+    assert export.status_code == 200 and "Content-Encoding" not in export.headers
