@@ -44,32 +44,53 @@ _COMPRESSED_TYPES = ("text/html", "text/css", "text/javascript", "application/ja
 _MAX_COMPRESSED = 8 * 1024 * 1024
 
 
+_SECRET_BEARING_TYPES = ("text/html", "application/json")
+
+
 def compress_text(app: Any) -> None:
     """Pages, stylesheets, scripts, JSON and RDF go out gzip-compressed to
     browsers that accept it (a search page shrinks about six times). Only
     answers whose length is known (not a streamed export), and not what is
-    already encoded; ``Vary: Accept-Encoding`` tells caches."""
+    already encoded; ``Vary: Accept-Encoding`` tells caches. Pages and JSON
+    answered to a signed-in person (their forms hold the session's CSRF token)
+    stay uncompressed, so their size cannot leak the token (BREACH)."""
     import gzip
+    from flask import request
     inner = app.wsgi_app
+
+    def mark_signed_in(response):
+        from ckan.common import current_user
+        if getattr(current_user, "is_authenticated", False):
+            request.environ["satudata.signed_in"] = True
+        return response
+    app.after_request(mark_signed_in)
 
     def wsgi_app(environ, start_response):
         if "gzip" not in environ.get("HTTP_ACCEPT_ENCODING", "") or environ.get("REQUEST_METHOD") == "HEAD":
             return inner(environ, start_response)
         captured: dict[str, Any] = {}
+        late = []
 
         def capture(status, headers, exc_info=None):
+            if late:  # the application answered only while its body was read
+                return start_response(status, headers, exc_info)
             captured.update(status=status, headers=headers, exc_info=exc_info)
             return lambda data: None  # the legacy write(); Flask never calls it
 
         body = inner(environ, capture)
-        status, headers = captured.get("status"), captured.get("headers") or []
+        if "status" not in captured:
+            late.append(True)
+            return body
+        status, headers = captured["status"], captured["headers"] or []
         named = {k.lower(): v for k, v in headers}
         kind = named.get("content-type", "").split(";")[0].strip().lower()
+        if kind in _SECRET_BEARING_TYPES and environ.get("satudata.signed_in"):
+            kind = ""
         try:
             length = int(named.get("content-length", ""))
         except ValueError:
             length = -1
-        if (status is None or not status.startswith("200") or kind not in _COMPRESSED_TYPES
+        if (not status.startswith("200") or kind not in _COMPRESSED_TYPES
                 or "content-encoding" in named or not 0 < length <= _MAX_COMPRESSED):
             start_response(status, headers, captured.get("exc_info"))
             return body
