@@ -320,6 +320,10 @@ def chromium_login(driver, base: str, user, password: str = PASSWORD) -> None:
     driver.find_element(By.ID, "field-login").send_keys(name)
     driver.find_element(By.ID, "field-password").send_keys(password)
     driver.find_element(By.ID, "field-password").submit()
+    # Signed in once the page after the form has the sign-out button; a page asked
+    # for earlier could cut the sign-in short (seen in CI under load).
+    from selenium.webdriver.support.ui import WebDriverWait
+    WebDriverWait(driver, 30).until(lambda d: d.find_elements(By.CSS_SELECTOR, "form[action$='/user/_logout']"))
 
 
 # --------------------------------------------------------------------------- e-mail through a real SMTP server
