@@ -8,12 +8,15 @@ from __future__ import annotations
 
 import time
 
+import sqlalchemy as sa
+
 FORMATS = ["CSV", "XLSX", "PDF", "JSON", "CSV"]
 FREKUENSI = ["tahunan", "bulanan", "triwulanan", "tidak-tentu", "semesteran"]
 
 
-def fill(datasets: int, organizations: int = 40, tematik: int = 12) -> list[tuple[str, str, str]]:
-    """(id, name, first resource id) of each dataset created and indexed."""
+def fill(datasets: int, organizations: int = 40, tematik: int = 12,
+         index: bool = True) -> list[tuple[str, str, str]]:
+    """(id, name, first resource id) of each dataset created (and indexed unless index=False)."""
     import ckan.model as model
     from ckan.cli.db import _run_migrations
     from ckan.lib import search
@@ -49,9 +52,52 @@ def fill(datasets: int, organizations: int = 40, tematik: int = 12) -> list[tupl
                           approval_submitted_at="2025-06-01T10:00:00")
         ids.append((pkg["id"], pkg["name"], pkg["resources"][0]["id"]))
     model.Session.commit()
+    if not index:
+        return ids
     for pkg_id, _name, _rid in ids:
         search.rebuild(pkg_id, defer_commit=True)
     search.commit()
     label = f"setup: {datasets} approved datasets indexed"
     print(f"{label:<58} {(time.perf_counter() - started) * 1000:9.0f} ms")
     return ids
+
+
+def clone(total: int) -> int:
+    """Copies the datasets made by fill() in SQL until the catalogue has TOTAL
+    (names <name>-c<n>, titles "<title> salinan <n>", the same Instansi, Tematik,
+    tags, fields and links): 10,000 datasets in seconds where package_create
+    takes ~40 minutes. Indexes nothing (search-index rebuild does). The number
+    of datasets afterwards."""
+    import ckan.model as model
+
+    def columns(table: str) -> list[str]:
+        return [r[0] for r in model.Session.execute(sa.text(
+            "select column_name from information_schema.columns where table_name = :t "
+            "and table_schema = 'public' order by ordinal_position"), {"t": table})]
+
+    def copy(table: str, key: str, replace: dict[str, str], where: str = "") -> None:
+        cols = columns(table)
+        chosen = [replace.get(c, f"t.{c}") for c in cols]
+        model.Session.execute(sa.text(
+            f'insert into "{table}" ({", ".join(cols)}) select {", ".join(chosen)} '
+            f"from bench_clone c join \"{table}\" t on t.{key} = c.src {where}"))
+
+    existing = model.Session.execute(sa.text(
+        "select count(*) from package where type = 'dataset' and state = 'active'")).scalar()
+    missing = total - existing
+    if missing <= 0:
+        return existing
+    model.Session.execute(sa.text("drop table if exists bench_clone"))
+    model.Session.execute(sa.text(
+        "create temp table bench_clone as select src, gen_random_uuid()::text as id, n from ("
+        " select p.id as src, n from package p cross join generate_series(1, :rounds) n"
+        " where p.type = 'dataset' and p.state = 'active' order by n, p.name limit :missing) s"),
+        {"rounds": missing // existing + 1, "missing": missing})
+    new_id = "gen_random_uuid()::text"
+    copy("package", "id", {"id": "c.id", "name": "t.name || '-c' || c.n",
+                           "title": "t.title || ' salinan ' || c.n"})
+    copy("resource", "package_id", {"id": new_id, "package_id": "c.id"})
+    copy("package_tag", "package_id", {"id": new_id, "package_id": "c.id"})
+    copy("member", "table_id", {"id": new_id, "table_id": "c.id"}, "and t.table_name = 'package'")
+    model.Session.commit()
+    return total

@@ -840,7 +840,14 @@ def user_list(next_action, context: Context, data_dict: DataDict):
 
 
 def _count_as_seen(context: Context, result: dict[str, Any], fq: str) -> dict[str, Any]:
+    """``package_count`` as the caller sees it. Core's organization_list and
+    group_list (all_fields) pass the counts of every Instansi and Tematik, read in
+    one facet query with the caller's permission labels (so with this portal's
+    rule), as ``dataset_counts``; they are used as they are, unless the list ran
+    with ``ignore_auth`` (then core counted everything)."""
     if isinstance(result, dict) and "package_count" in result:
+        if "dataset_counts" in context and not context.get("ignore_auth"):
+            return result
         result["package_count"] = visibility.search(visibility.user_of(context), fq=fq, rows=0, facet="false")["count"]
     return result
 

@@ -178,6 +178,11 @@ def s_group_count(api, app, datasets, user):
     return _call(api, "group_show", user, id="kesehatan")["package_count"]
 
 
+def s_group_list_count(api, app, datasets, user):
+    groups = _call(api, "group_list", user, all_fields=True)
+    return sum(g["package_count"] for g in groups if g["name"] == "kesehatan")
+
+
 def s_user_count(api, app, datasets, user):
     shown = _call(api, "user_show", user, id="editor")  # profiles are not public
     return shown["number_created_packages"] if shown is not None else None
@@ -289,6 +294,7 @@ COUNTS = {
     "organization_list count": s_org_count,
     "organization_show count": s_org_show_count,
     "group_show count": s_group_count,
+    "group_list count": s_group_list_count,
     "user_show number_created_packages": s_user_count,
 }
 
