@@ -98,6 +98,8 @@ def datastore_create(next_action, context: Context, data_dict: DataDict):
     _as_site_user(context)
     before = _overrides(data_dict.get("resource_id")) if data_dict.get("fields") else None
     result = next_action(context, data_dict)
+    if data_dict.get("fields") and isinstance(result, dict):
+        _reindex_dataset_of(result.get("resource_id") or data_dict.get("resource_id"))
     if before is not None and not data_dict.get("records"):
         after = {f.get("id"): (f.get("info") or {}).get("type_override") or None
                  for f in data_dict.get("fields") or [] if isinstance(f, dict)}
@@ -105,6 +107,15 @@ def datastore_create(next_action, context: Context, data_dict: DataDict):
                 and can_load(data_dict["resource_id"]):
             submit(data_dict["resource_id"], force=True)
     return result
+
+
+def _reindex_dataset_of(resource_id: Optional[str]) -> None:
+    """The table's columns or their Kamus Data changed: the dataset's metadata
+    completeness, which the search index holds for the quality report, with it."""
+    res = model.Resource.get(resource_id) if resource_id else None
+    if res is not None and res.package_id:
+        from ckan.lib import search
+        search.rebuild(res.package_id)
 
 
 def _overrides(resource_id: Optional[str]) -> Optional[dict[str, Any]]:

@@ -8,7 +8,7 @@ from typing import Any
 import ckan.plugins.toolkit as tk
 
 from ckanext.satudata import reference, revisions
-from ckanext.satudata.services import stars
+from ckanext.satudata.services import completeness, freshness, stars
 from ckanext.satudata.common import N_
 
 
@@ -27,6 +27,11 @@ _FACETS = [
     ("satudata_stars", N_("Open data stars")),
 ]
 _CHOICE_FACETS = ("frekuensi", "level_penyajian", "cakupan")
+CREATED_MONTH = "satudata_created_month"
+# Raised whenever before_dataset_index stores something new: `ckan satudata
+# index-upgrade` (run by scripts/run.sh and the compose service) then rebuilds
+# the index once, so no page reads a field an older index lacks.
+INDEX_VERSION = "2026-12-quality-v1"
 
 
 def dataset_facets(facets_dict: "OrderedDict[str, Any]") -> "OrderedDict[str, Any]":
@@ -65,8 +70,20 @@ def before_dataset_index(pkg_dict: dict[str, Any]) -> dict[str, Any]:
     waiting = revisions.open_revision(pkg_dict["id"])
     if waiting is not None:
         pkg_dict["revision_status"] = waiting.status
+    dataset = json.loads(pkg_dict["validated_data_dict"])
     # Five stars of open data, from the licence and formats, as a facet.
-    pkg_dict["satudata_stars"] = str(stars.dataset_stars(json.loads(pkg_dict["validated_data_dict"]))["stars"])
+    pkg_dict["satudata_stars"] = str(stars.dataset_stars(dataset)["stars"])
+    # What the Walidata's quality report counts, so that it is read as facets and
+    # not computed over the whole catalogue on every request (services/quality.py):
+    # the day the data last changed (its freshness is due from it) and the
+    # metadata completeness, with the Instansi (one facet gives count and average).
+    updated = freshness.last_update(dataset)
+    if updated is not None:
+        pkg_dict[freshness.INDEX_FIELD] = updated.strftime("%Y-%m-%dT00:00:00Z")
+    score = completeness.completeness(dataset)["score"]
+    pkg_dict[completeness.INDEX_FIELD] = f"{pkg_dict.get('owner_org') or ''} {score}"
+    # The month it was created, for the catalogue's growth on /statistik (a facet).
+    pkg_dict[CREATED_MONTH] = str(dataset.get("metadata_created") or "")[:7]
     return pkg_dict
 
 

@@ -14,6 +14,11 @@ import ckan.plugins.toolkit as tk
 from ckanext.satudata.common import N_
 
 
+# The Solr field (a string, "<owner_org id> <score>") set at indexing (search.py):
+# one facet over it gives the datasets and the average score of every Instansi.
+INDEX_FIELD = "satudata_org_completeness"
+
+
 def _filled(value: Any) -> bool:
     if isinstance(value, (list, tuple, dict)):
         return any(_filled(v) for v in (value.values() if isinstance(value, dict) else value))

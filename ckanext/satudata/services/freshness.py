@@ -31,6 +31,8 @@ PERIOD_DAYS = {
     "dua-tahunan": 731,
 }
 NEVER_OVERDUE = ("real-time", "tidak-tentu")
+# The Solr field (a date) that holds ``last_update``'s day, set at indexing (search.py).
+INDEX_FIELD = "satudata_last_update_date"
 
 
 def today() -> datetime.date:
@@ -63,25 +65,58 @@ def freshness(dataset: dict[str, Any], on: Optional[datetime.date] = None) -> di
 
     ``due`` and ``days_left`` are None for data that is never overdue.
     """
-    on = on or today()
-    frekuensi = dataset.get("frekuensi") or ""
     updated = last_update(dataset)
+    return state(dataset.get("frekuensi") or "", updated.date() if updated else None, on)
+
+
+def indexed(found: dict[str, Any], on: Optional[datetime.date] = None) -> dict[str, Any]:
+    """``freshness()`` of a search result read with ``fl`` (``frekuensi`` and the
+    indexed day of the last update, ``INDEX_FIELD``), without the whole dataset."""
+    value = found.get(INDEX_FIELD)
+    if isinstance(value, datetime.datetime):
+        day: Optional[datetime.date] = value.date()
+    else:
+        try:
+            day = datetime.date.fromisoformat(str(value)[:10]) if value else None
+        except ValueError:
+            day = None
+    return state(found.get("frekuensi") or "", day, on)
+
+
+def state(frekuensi: str, updated: Optional[datetime.date], on: Optional[datetime.date] = None) -> dict[str, Any]:
+    """The freshness of data of this Frekuensi last updated on day ``updated``."""
+    on = on or today()
     result: dict[str, Any] = {
         "status": MUTAKHIR, "frekuensi": frekuensi,
-        "last_update": updated.date().isoformat() if updated else None,
+        "last_update": updated.isoformat() if updated else None,
         "due": None, "days_overdue": 0, "days_left": None,
     }
     period = PERIOD_DAYS.get(frekuensi)
     if frekuensi in NEVER_OVERDUE or period is None or updated is None:
         return result
-    grace = int(tk.config.get("ckanext.satudata.freshness.grace_days") or 0)
-    due = updated.date() + datetime.timedelta(days=period + grace)
+    due = updated + datetime.timedelta(days=period + _grace())
     result["due"] = due.isoformat()
     if on > due:
         result.update(status=TERLAMBAT, days_overdue=(on - due).days)
     else:
         result["days_left"] = (due - on).days
     return result
+
+
+def _grace() -> int:
+    return int(tk.config.get("ckanext.satudata.freshness.grace_days") or 0)
+
+
+def overdue_fq(on: Optional[datetime.date] = None) -> str:
+    """A Solr filter for the datasets ``freshness()`` calls overdue on day ``on``,
+    from the indexed day of their last update: overdue when ``on`` is after the
+    due day, i.e. the data is older than ``on`` minus (period + grace + 1) days."""
+    on = on or today()
+    clauses = []
+    for frekuensi, period in PERIOD_DAYS.items():
+        cutoff = on - datetime.timedelta(days=period + _grace() + 1)
+        clauses.append(f'(frekuensi:"{frekuensi}" AND {INDEX_FIELD}:[* TO {cutoff.isoformat()}T00:00:00Z])')
+    return "+(" + " OR ".join(clauses) + ")"
 
 
 def status_label(status: str) -> str:

@@ -99,9 +99,9 @@ def figures(user: Any) -> dict[str, Any]:
     # Only the two dates of each approved dataset (stored in Solr as extras_*, returned without the prefix).
     approved = list(visibility.iter_datasets(user, fq="+approval_status:approved",
                                              fl=["id", "extras_approval_submitted_at", "extras_approval_at"]))
-    usage = statistics.usage_totals(statistics.public_ids())
+    usage = statistics.public_usage_totals()
     requests = datarequests.counts()
-    report = quality.report(user)
+    report = quality.report(user, details=False)
     status = {k: v["count"] for k, v in status_facets["approval_status"].items()}
     return {
         "datasets_public": public_total,

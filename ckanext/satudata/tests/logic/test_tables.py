@@ -303,6 +303,20 @@ def test_the_produsen_writes_the_kamus_data_in_the_form_and_everyone_reads_it(po
     inventory = api.ok("satudata_inventory", portal.walidata, q=dataset["name"])["results"]
     assert [r["completeness"] for r in inventory] == [quality["score"]]
 
+    # A later change of the Kamus Data (the unit taken away) reaches the report at
+    # once: the report reads completeness from the search index.
+    fields = [{"id": f["id"], "type": f["type"], "info": dict(f.get("info") or {})}
+              for f in api.ok("datastore_info", portal.editor, id=resource["id"])["fields"] if f["id"] != "_id"]
+    for field in fields:
+        if field["id"] == "jumlah":
+            field["info"]["satuan"] = ""
+    helpers.call_action("datastore_create", ctx(portal.sysadmin), resource_id=resource["id"], force=True,
+                        fields=fields)
+    lower = api.ok("satudata_dataset_quality", portal.walidata, id=dataset["id"])["completeness"]
+    assert "kamus_data" in lower["missing"] and lower["score"] < quality["score"]
+    report = api.ok("satudata_quality_report", portal.walidata)
+    assert [r["completeness"] for r in report["instansi"] if r["instansi"] == "dinkes"] == [lower["score"]]
+
 
 def test_the_preview_shows_numbers_the_indonesian_way_and_every_column(portal, make_dataset, app):
     dataset, resource = _dataset_with(portal, make_dataset, INDONESIAN_CSV)

@@ -17,6 +17,16 @@ def _quality(dataset, user=None):
     return helpers.call_action("satudata_dataset_quality", context, id=dataset["id"])
 
 
+def _overdue_in_report(portal):
+    """(name, days overdue) of the Walidata's report, and the same count in the
+    figures-only report of the SPBE evidence."""
+    from ckanext.satudata.services import quality
+    report = helpers.call_action("satudata_quality_report", ctx(portal.walidata))
+    figures = quality.report(portal.walidata["name"], details=False)
+    assert (figures["datasets"], figures["overdue"]) == (report["datasets"], report["overdue"])
+    return [(d["name"], d["days_overdue"]) for r in report["instansi"] for d in r["overdue_datasets"]]
+
+
 def _add_resource(user, dataset, **fields):
     helpers.call_action("resource_create", ctx(user), package_id=dataset["id"], **fields)
 
@@ -104,9 +114,12 @@ def test_yearly_data_is_overdue_the_day_after_a_year_and_a_day(portal, make_data
         fresh = _quality(dataset)["freshness"]
         assert fresh == {"status": "mutakhir", "frekuensi": "tahunan", "last_update": "2024-01-15",
                          "due": "2025-01-15", "days_overdue": 0, "days_left": 0}
+        assert _overdue_in_report(portal) == []
     with freeze_time("2025-01-16 00:30:00"):
         fresh = _quality(dataset)["freshness"]
         assert (fresh["status"], fresh["days_overdue"], fresh["days_left"]) == ("terlambat", 1, None)
+        # The report finds it from the index (the day of its last update), on the same day.
+        assert _overdue_in_report(portal) == [("tahunan", 1)]
 
 
 def test_a_new_file_makes_overdue_data_up_to_date_again(portal, make_dataset):
@@ -135,8 +148,10 @@ def test_grace_days_delay_the_overdue_mark(portal, make_dataset):
         dataset = make_dataset("approved", name="harian", frekuensi="harian")
     with freeze_time("2025-01-09 10:00:00"):
         assert _quality(dataset)["freshness"]["status"] == "mutakhir"
+        assert _overdue_in_report(portal) == []
     with freeze_time("2025-01-10 10:00:00"):
         assert _quality(dataset)["freshness"]["days_overdue"] == 1
+        assert _overdue_in_report(portal) == [("harian", 1)]
 
 
 def test_dataset_page_shows_stars_freshness_and_completeness(portal, make_dataset, browser):
@@ -213,6 +228,44 @@ def test_walidata_report_lists_overdue_datasets_and_ranks_instansi(portal, quali
     for user in (None, portal.editor, portal.pembina, portal.outsider):
         status, body = api.call("satudata_quality_report", user)
         assert status == 403, user
+
+
+def test_the_report_reads_the_overdue_datasets_only_whatever_the_catalogue_size(portal, quality_data,
+                                                                              make_dataset, monkeypatch):
+    import pysolr
+    rows = []
+    send = pysolr.Solr._send_request
+
+    def counted(solr, method, path="", body=None, headers=None, files=None):
+        answer = send(solr, method, path, body, headers, files)
+        rows.append(answer.count('"validated_data_dict"'))
+        return answer
+    monkeypatch.setattr(pysolr.Solr, "_send_request", counted)
+
+    def report():
+        rows.clear()
+        with freeze_time("2024-06-01 10:00:00"):
+            found = helpers.call_action("satudata_quality_report", ctx(portal.walidata))
+        return found, len(rows), sum(rows)
+    before, requests, datasets_read = report()
+    monkeypatch.setattr(pysolr.Solr, "_send_request", send)
+    with freeze_time("2024-05-30 10:00:00"):
+        for n in range(5):
+            make_dataset("approved", name=f"baru-{n}", frekuensi="bulanan", tag_string="gizi")
+    monkeypatch.setattr(pysolr.Solr, "_send_request", counted)
+    after, requests_after, datasets_read_after = report()
+    assert (before["datasets"], after["datasets"]) == (4, 9)
+    assert (before["overdue"], after["overdue"]) == (2, 2)
+    assert datasets_read == datasets_read_after == 2  # only "kurang" and "padi" were read whole
+    assert requests_after == requests
+
+
+def test_the_spbe_evidence_gives_the_report_s_figures(portal, quality_data):
+    with freeze_time("2024-06-01 10:00:00"):
+        report = helpers.call_action("satudata_quality_report", ctx(portal.walidata))
+        figures = helpers.call_action("satudata_spbe_evidence", ctx(portal.walidata))["figures"]
+    assert report["up_to_date_share"] == figures["up_to_date_share"] == 50.0
+    assert report["completeness"] == figures["completeness"]
 
 
 def test_quality_page_is_for_the_walidata_only(portal, quality_data, browser):
