@@ -41,6 +41,26 @@ def seed_demo(user: str | None, force: bool):
     click.echo("Created: " + ", ".join(f"{v} {k}" for k, v in created.items()))
 
 
+@satudata.command("index-upgrade", short_help="Rebuild the search index once after an upgrade that needs it")
+def index_upgrade():
+    """Rebuild the search index when this version of the portal indexes datasets
+    differently from the one that built it (the quality report, the statistics
+    and the release calendar read what indexing stores); nothing otherwise."""
+    from ckan.lib import search as core_search
+    from ckan.model.system_info import get_system_info, set_system_info
+
+    from ckanext.satudata import search
+
+    built = get_system_info("satudata.index_version")
+    if built == search.INDEX_VERSION:
+        click.echo(f"The search index is up to date ({built}).")
+        return
+    click.echo(f"Rebuilding the search index ({built or 'unknown version'} -> {search.INDEX_VERSION}) ...")
+    core_search.rebuild(clear=False)
+    set_system_info("satudata.index_version", search.INDEX_VERSION)
+    click.echo("The search index is rebuilt.")
+
+
 @satudata.command("harvest-run")
 def harvest_run():
     """Run the queued harvests now (gather, fetch and import), then exit.

@@ -27,11 +27,11 @@ CSV_COLUMNS = [
 ]
 
 
-def _entry(dataset: dict[str, Any], state: dict[str, Any]) -> dict[str, Any]:
-    org = dataset.get("organization") or {}
+def _entry(dataset: dict[str, Any], state: dict[str, Any], instansi: dict[str, str]) -> dict[str, Any]:
+    org = dataset.get("organization") or ""
     return {
         "name": dataset["name"], "title": dataset.get("title") or dataset["name"],
-        "instansi": org.get("title") or org.get("name") or "", "instansi_name": org.get("name") or "",
+        "instansi": instansi.get(org) or org, "instansi_name": org,
         "frekuensi": dataset.get("frekuensi") or "",
         "frekuensi_label": reference.choice_label("frekuensi", dataset.get("frekuensi")),
         "last_update": state["last_update"], "due": state["due"], "status": state["status"],
@@ -47,11 +47,17 @@ def schedule(months: int = 12, on: Optional[datetime.date] = None) -> dict[str, 
     until = _add_months(on.replace(day=1), months) - datetime.timedelta(days=1)
     overdue: list[dict[str, Any]] = []
     by_month: dict[str, list[dict[str, Any]]] = {}
-    for dataset in visibility.iter_datasets(None, public_only=True):
-        state = freshness.freshness(dataset, on)
+    from ckanext.satudata.services.statistics import groups_of_type
+    instansi = {o["name"]: o["display_name"] for o in groups_of_type(organization=True)}
+    # Only what an entry shows, and the day of the last update as indexed: not
+    # every dataset whole (10,000 datasets: 2.7 s).
+    fields = ["name", "title", "organization", "extras_frekuensi", freshness.INDEX_FIELD]
+    for dataset in visibility.iter_datasets(None, public_only=True, fl=fields,
+                                            fq=f"+{freshness.INDEX_FIELD}:[* TO *]"):
+        state = freshness.indexed(dataset, on)
         if not state["due"]:
             continue
-        entry = _entry(dataset, state)
+        entry = _entry(dataset, state, instansi)
         if state["status"] == freshness.TERLAMBAT:
             overdue.append(entry)
         elif datetime.date.fromisoformat(state["due"]) <= until:

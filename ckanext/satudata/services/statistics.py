@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import datetime
 from collections import defaultdict
-from typing import Any, Optional
+from typing import Any, Iterable, Optional
 
 import sqlalchemy as sa
 
 import ckan.model as model
 
-from ckanext.satudata import visibility
+from ckanext.satudata import common, visibility
+from ckanext.satudata.search import CREATED_MONTH
 from ckanext.satudata.services.model import Usage
 from ckanext.satudata.services.usage import DOWNLOAD, VIEW
 
@@ -61,26 +62,28 @@ def groups_of_type(organization: bool) -> list[dict[str, str]]:
     return [{"id": i, "name": n, "display_name": t or n} for i, n, t in rows]
 
 
-def _month_of(value: Any) -> str:
-    if isinstance(value, (datetime.date, datetime.datetime)):
-        return month_key(value)
-    return str(value or "")[:7]
+def public_of(ids: Iterable[str]) -> dict[str, dict[str, Any]]:
+    """{id: {"id", "name", "title", "organization"}} of those of ``ids`` the public
+    may see, asked of the search (the portal's rule) 500 at a time: the cost
+    follows the datasets asked about, not the catalogue."""
+    wanted = sorted({i for i in ids if i})
+    found: dict[str, dict[str, Any]] = {}
+    for start in range(0, len(wanted), 500):
+        fq = "+id:({})".format(" OR ".join(common.solr_phrase(i) for i in wanted[start:start + 500]))
+        for d in visibility.iter_datasets(None, fq=fq, fl=["id", "name", "title", "organization"]):
+            found[d["id"]] = d
+    return found
 
 
-def _public_datasets() -> list[dict[str, Any]]:
-    return list(visibility.iter_datasets(
-        None, fl=["id", "name", "title", "organization", "metadata_created"]))
-
-
-def _usage(ids: set[str], since: datetime.date) -> list[tuple[str, str, str, int]]:
-    """(month, package id, kind, count) of the public datasets since ``since``."""
+def _usage(since: datetime.date) -> list[tuple[str, str, str, int]]:
+    """(month, package id, kind, count) of every dataset since ``since``."""
     table = Usage.__table__
     month = sa.func.to_char(table.c.day, "YYYY-MM")
     rows = model.Session.execute(
         sa.select(month, table.c.package_id, table.c.kind, sa.func.sum(table.c.count))
         .where(table.c.day >= since)
         .group_by(month, table.c.package_id, table.c.kind))
-    return [(m, pid, kind, int(n)) for m, pid, kind, n in rows if pid in ids]
+    return [(m, pid, kind, int(n)) for m, pid, kind, n in rows]
 
 
 def summarised_until() -> Optional[str]:
@@ -94,16 +97,16 @@ def compute(months: int = 12, on: Optional[datetime.date] = None) -> dict[str, A
     period = months_until(on, months)
     since = datetime.date(int(period[0][:4]), int(period[0][5:]), 1)
 
-    datasets = _public_datasets()
-    by_id = {d["id"]: d for d in datasets}
     total, facets = visibility.facet_counts(
-        None, ["organization", "groups", "tahun", "res_format", "satudata_stars"])
+        None, ["organization", "groups", "tahun", "res_format", "satudata_stars", CREATED_MONTH])
 
     orgs = groups_of_type(organization=True)
     groups = groups_of_type(organization=False)
     org_title = {o["name"]: o["display_name"] for o in orgs}
 
-    usage = _usage(set(by_id), since)
+    usage = _usage(since)
+    by_id = public_of(pid for _m, pid, _k, _n in usage)
+    usage = [row for row in usage if row[1] in by_id]
     per_dataset: dict[str, dict[str, int]] = defaultdict(lambda: {VIEW: 0, DOWNLOAD: 0})
     per_org: dict[str, dict[str, int]] = defaultdict(lambda: {VIEW: 0, DOWNLOAD: 0})
     per_month: dict[str, dict[str, int]] = {m: {VIEW: 0, DOWNLOAD: 0} for m in period}
@@ -141,14 +144,8 @@ def compute(months: int = 12, on: Optional[datetime.date] = None) -> dict[str, A
     most_downloaded = sorted((r for r in usage_by_dataset if r["downloads"]),
                              key=lambda r: (-r["downloads"], -r["views"], r["title"].lower()))[:TOP]
 
-    created = defaultdict(int)
-    before = 0
-    for d in datasets:
-        key = _month_of(d.get("metadata_created"))
-        if key < period[0]:
-            before += 1
-        else:
-            created[key] += 1
+    created = {month: item["count"] for month, item in facets[CREATED_MONTH].items()}
+    before = sum(n for month, n in created.items() if month < period[0])
     growth, running = [], before
     for month in period:
         running += created.get(month, 0)
@@ -195,8 +192,11 @@ def usage_totals(ids: Optional[set[str]] = None) -> dict[str, int]:
     return {"views": totals[VIEW], "downloads": totals[DOWNLOAD]}
 
 
-def public_ids() -> set[str]:
-    return {d["id"] for d in visibility.iter_datasets(None, fl=["id"])}
+def public_usage_totals() -> dict[str, int]:
+    """All-time views and downloads of the datasets the public may see now."""
+    table = Usage.__table__
+    ids = [pid for (pid,) in model.Session.execute(sa.select(table.c.package_id).distinct())]
+    return usage_totals(set(public_of(ids)))
 
 
 def most_downloaded_ids(limit: int = 50) -> list[str]:

@@ -50,3 +50,22 @@ def test_seed_demo_loads_once_and_does_nothing_the_second_time(cli, sysadmin):
     assert "nothing to do" in second.output
     assert helpers.call_action("package_search", q="*:*", rows=0, include_private=True)["count"] == datasets
     assert len(helpers.call_action("organization_list")) == len(orgs)
+
+
+def test_index_upgrade_rebuilds_an_index_built_by_an_older_version_once(cli, make_dataset):
+    """After an upgrade whose pages read new indexed fields (the quality report, the
+    statistics' growth, the release calendar), the run command rebuilds the index once."""
+    from ckan.cli.cli import ckan
+    from ckan.lib import search as core_search
+    from ckan.model.system_info import set_system_info
+
+    make_dataset("approved", name="sudah-ada")
+    core_search.clear_all()  # an index that lacks what this version stores
+    set_system_info("satudata.index_version", "older")
+    assert helpers.call_action("package_search", {"ignore_auth": True}, q="name:sudah-ada")["count"] == 0
+
+    first = cli.invoke(ckan, ["satudata", "index-upgrade"])
+    assert first.exit_code == 0 and "Rebuilding the search index (older ->" in first.output, first.output
+    assert helpers.call_action("package_search", {"ignore_auth": True}, q="name:sudah-ada")["count"] == 1
+    second = cli.invoke(ckan, ["satudata", "index-upgrade"])
+    assert second.exit_code == 0 and "up to date" in second.output, second.output
