@@ -101,3 +101,27 @@ def clone(total: int) -> int:
     copy("member", "table_id", {"id": new_id, "table_id": "c.id"}, "and t.table_name = 'package'")
     model.Session.commit()
     return total
+
+
+def age_and_use(seed: int = 6) -> None:
+    """A catalogue that has lived: creation and file dates spread over the last
+    two years (so that some data is overdue for the quality report and the release
+    calendar) and a year of daily views and downloads of a third of the datasets
+    (satudata_usage, as the summary writes it)."""
+    import ckan.model as model
+    model.Session.execute(sa.text("select setseed(:s)"), {"s": seed / 100})
+    model.Session.execute(sa.text(
+        "update package set metadata_created = now() - (random() * interval '730 days') "
+        "where type = 'dataset'"))
+    model.Session.execute(sa.text(
+        "update resource r set created = p.metadata_created, last_modified = p.metadata_created "
+        "from package p where p.id = r.package_id"))
+    model.Session.execute(sa.text("delete from satudata_usage"))
+    model.Session.execute(sa.text(
+        "insert into satudata_usage (day, package_id, kind, count) "
+        "select d::date, p.id, k, 1 + floor(random() * 20)::int "
+        "from (select id from package where type = 'dataset' order by md5(id) limit "
+        "(select count(*) / 3 from package where type = 'dataset')) p "
+        "cross join generate_series(current_date - 364, current_date, interval '7 days') d "
+        "cross join (values ('view'), ('download')) kinds(k)"))
+    model.Session.commit()

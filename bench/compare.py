@@ -6,7 +6,8 @@ Stock is CKAN 2.12.0 with scheming (the portal's schemas, its own validators and
 snippets taken out), activity and dcat. Each side has its own database
 (bench_portal; bench_stock, a copy of it) and Solr core; the catalogue is
 bench/catalogue.py's (100 datasets through package_create, copied in SQL up to
-DATASETS) and is kept between runs (--fresh makes it again). Both are reindexed
+DATASETS, dates spread over two years, a year of weekly views and downloads of a
+third of them) and is kept between runs (--fresh makes it again). Both are reindexed
 every run
 (datasets/s), then served by gunicorn with the same workers (2 processes x 4
 threads, gthread) while requests alternate portal/stock: median and p95 ms over
@@ -190,12 +191,13 @@ def fill(datasets: int, ini: str) -> None:
     from ckan.cli import CKANConfigLoader
     from ckan.config.middleware import make_app
 
-    from catalogue import clone
+    from catalogue import age_and_use, clone
     from catalogue import fill as fill_templates
     app = make_app(CKANConfigLoader(ini).get_config())._wsgi_app
     with app.test_request_context("/"):
         fill_templates(min(datasets, 100), index=False)
         clone(datasets)
+        age_and_use()
         token = tk.get_action("api_token_create")({"user": "bench-admin", "ignore_auth": True},
                                                    {"user": "bench-admin", "name": "bench"})["token"]
     with open(os.path.join(BENCH, "token"), "w") as f:

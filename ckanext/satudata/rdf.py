@@ -43,7 +43,7 @@ from ckanext.dcat.profiles.base import DCAT, DCT, FOAF, LOCN, RDF, SKOS, VCARD, 
 from ckanext.dcat.utils import catalog_uri
 from rdflib import BNode, Literal, Namespace, URIRef
 
-from ckanext.satudata import reference
+from ckanext.satudata import reference, tables
 
 SATUDATA = Namespace("https://data.kutaitimurkab.go.id/ns/satudata#")
 # DataStore column types as XML Schema datatypes (CSVW).
@@ -226,10 +226,12 @@ class SatudataProfile(RDFProfile):
         for resource in dataset_dict.get("resources") or []:
             if not resource.get("datastore_active"):
                 continue
-            try:
-                fields = tk.get_action("datastore_info")({"ignore_auth": True}, {"id": resource["id"]})["fields"]
-            except (tk.ObjectNotFound, tk.ValidationError):
-                continue
+            fields = tables.page_fields(resource["id"])
+            if fields is None:
+                try:
+                    fields = tk.get_action("datastore_info")({"ignore_auth": True}, {"id": resource["id"]})["fields"]
+                except (tk.ObjectNotFound, tk.ValidationError):
+                    continue
             g.bind("csvw", CSVW)
             schema = BNode()
             g.add((URIRef(resource_uri(resource)), CSVW.tableSchema, schema))

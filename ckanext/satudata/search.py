@@ -7,7 +7,7 @@ from typing import Any
 
 import ckan.plugins.toolkit as tk
 
-from ckanext.satudata import reference, revisions
+from ckanext.satudata import reference, revisions, tables
 from ckanext.satudata.services import completeness, freshness, stars
 from ckanext.satudata.common import N_
 
@@ -88,6 +88,7 @@ def before_dataset_index(pkg_dict: dict[str, Any]) -> dict[str, Any]:
 
 
 def after_dataset_search(search_results: dict[str, Any]) -> dict[str, Any]:
+    tables.prefetch_fields(search_results.get("results") or [])  # a DCAT catalogue page only
     facets = search_results.get("search_facets") or {}
     for field in _CHOICE_FACETS:
         for item in facets.get(field, {}).get("items", []):

@@ -41,6 +41,8 @@ The rules, per column (a value is never changed silently):
 """
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import csv
 import datetime
 import hashlib
@@ -796,3 +798,51 @@ def dictionary_summary(resource_ids: list[str]) -> dict[str, dict[str, int]]:
             if kind in ("bigint", "integer", "numeric", "double precision") and not info.get("satuan"):
                 entry["without_unit"] += 1
     return summary
+
+
+# The Kamus Data of the tables of a DCAT catalogue page, read in one query when
+# the page's datasets are found (search.after_dataset_search), not one
+# datastore_info per table while each dataset is written (rdf.py).
+_PAGE_FIELDS: contextvars.ContextVar[Optional[dict[str, list[dict[str, Any]]]]] = contextvars.ContextVar(
+    "satudata_page_fields", default=None)
+
+
+@contextlib.contextmanager
+def fields_read_per_page() -> Iterator[None]:
+    token = _PAGE_FIELDS.set({})
+    try:
+        yield
+    finally:
+        _PAGE_FIELDS.reset(token)
+
+
+def prefetch_fields(datasets: list[dict[str, Any]]) -> None:
+    """Inside ``fields_read_per_page``: read the columns of these datasets' tables now."""
+    known = _PAGE_FIELDS.get()
+    if known is None:
+        return
+    wanted = [r["id"] for d in datasets if isinstance(d, dict) for r in d.get("resources") or []
+              if r.get("datastore_active") and r.get("id") not in known]
+    if not wanted:
+        return
+    from ckanext.datastore.backend.postgres import get_read_engine
+    sql = sa.text(
+        "SELECT c.relname, a.attname, t.typname, col_description(c.oid, a.attnum) "
+        "FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace AND n.nspname = 'public' "
+        "JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped "
+        "JOIN pg_type t ON t.oid = a.atttypid "
+        "WHERE c.relkind = 'r' AND c.relname = ANY(:names) AND a.attname NOT LIKE '\\_%' "
+        "ORDER BY c.relname, a.attnum")
+    with get_read_engine().connect() as conn:
+        for table, column, kind, comment in conn.execute(sql, {"names": wanted}):
+            try:
+                info = (json.loads(comment) if comment else {}).get("_info") or {}
+            except (ValueError, AttributeError):
+                info = {}
+            known.setdefault(table, []).append({"id": column, "type": kind, "info": info})
+
+
+def page_fields(resource_id: str) -> Optional[list[dict[str, Any]]]:
+    """The columns of a table read by ``prefetch_fields``; None when not read."""
+    known = _PAGE_FIELDS.get()
+    return None if known is None else known.get(resource_id)

@@ -24,7 +24,7 @@ import ckan.model as model
 import ckan.plugins.toolkit as tk
 from ckan.types import Context, DataDict
 
-from ckanext.satudata import common, security, visibility
+from ckanext.satudata import common, security, tables, visibility
 
 
 def _public_context(context: Context) -> Context:
@@ -55,7 +55,8 @@ def dcat_dataset_show(next_action, context: Context, data_dict: DataDict):
 def dcat_catalog_show(next_action, context: Context, data_dict: DataDict):
     """DCAT's catalogue, with the datasets the public may see."""
     tk.check_access("dcat_catalog_show", context, data_dict)
-    return next_action(_public_context(context), data_dict)
+    with tables.fields_read_per_page():
+        return next_action(_public_context(context), data_dict)
 
 
 @tk.chained_action
@@ -63,7 +64,8 @@ def dcat_catalog_show(next_action, context: Context, data_dict: DataDict):
 def dcat_catalog_search(next_action, context: Context, data_dict: DataDict):
     """DCAT's catalogue search, over the datasets the public may see."""
     tk.check_access("dcat_catalog_search", context, data_dict)
-    return next_action(_public_context(context), data_dict)
+    with tables.fields_read_per_page():
+        return next_action(_public_context(context), data_dict)
 
 
 # ---------------------------------------------------------------------------

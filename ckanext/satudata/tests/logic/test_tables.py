@@ -293,6 +293,12 @@ def test_the_produsen_writes_the_kamus_data_in_the_form_and_everyone_reads_it(po
     names = {str(graph.value(c, csvw.name)): graph.value(c, csvw.datatype)
              for c in graph.objects(None, csvw.column)}
     assert names == {"kecamatan": rdflib.XSD.string, "jumlah": rdflib.XSD.integer}
+    # The catalogue (the Kamus Data of a whole page read in one query) says the same.
+    catalogue = rdflib.Graph().parse(data=app.get("/catalog.ttl").get_data(as_text=True), format="turtle")
+    assert {str(graph.value(c, csvw.name)): (graph.value(c, csvw.datatype), graph.value(c, csvw.titles))
+            for c in graph.objects(None, csvw.column)} == \
+        {str(catalogue.value(c, csvw.name)): (catalogue.value(c, csvw.datatype), catalogue.value(c, csvw.titles))
+         for c in catalogue.objects(None, csvw.column)}
     quality = api.ok("satudata_dataset_quality", portal.walidata, id=dataset["id"])["completeness"]
     # The first file (make_dataset's) is not loaded here, the second has its Kamus Data complete.
     assert "kamus_data" not in quality["missing"]
