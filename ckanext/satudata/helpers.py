@@ -390,6 +390,20 @@ def render_datetime(next_helper, datetime_: Any, date_format: Optional[str] = No
         import datetime
         import pytz
         value = datetime_
+        if isinstance(value, str) and len(value) == 10 and not with_hours:
+            # A calendar day ("2025-03-04", the release calendar's thousands of
+            # them) is that day wherever the reader is: no time zone to apply.
+            from flask import g
+            days = g.setdefault("satudata_days", {})  # the same few hundred days, formatted once
+            key = (value, _lang())
+            if key not in days:
+                try:
+                    from flask_babel import format_date
+                    days[key] = format_date(datetime.date.fromisoformat(value), "long")
+                except ValueError:
+                    days[key] = None
+            if days[key] is not None:
+                return days[key]
         if isinstance(value, str):
             try:
                 value = tk.h.date_str_to_datetime(value)

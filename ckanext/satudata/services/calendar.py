@@ -29,6 +29,7 @@ CSV_COLUMNS = [
 
 def _entry(dataset: dict[str, Any], state: dict[str, Any], instansi: dict[str, str]) -> dict[str, Any]:
     org = dataset.get("organization") or ""
+    path = tk.url_for("dataset.read", id=dataset["name"])
     return {
         "name": dataset["name"], "title": dataset.get("title") or dataset["name"],
         "instansi": instansi.get(org) or org, "instansi_name": org,
@@ -36,7 +37,7 @@ def _entry(dataset: dict[str, Any], state: dict[str, Any], instansi: dict[str, s
         "frekuensi_label": reference.choice_label("frekuensi", dataset.get("frekuensi")),
         "last_update": state["last_update"], "due": state["due"], "status": state["status"],
         "days_overdue": state["days_overdue"],
-        "url": tk.url_for("dataset.read", id=dataset["name"], _external=True),
+        "path": path, "url": tk.config.get("ckan.site_url", "").rstrip("/") + path,
     }
 
 
