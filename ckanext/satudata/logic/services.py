@@ -139,7 +139,10 @@ def satudata_quality_report(context: Context, data_dict: DataDict) -> dict[str, 
     :returns: ``datasets``, ``overdue``, ``up_to_date_share`` (%),
         ``completeness`` (average %) and ``instansi``: per Instansi its
         ``rank``, ``datasets``, ``overdue``, ``up_to_date``, ``completeness`` and
-        ``overdue_datasets`` (most overdue first)
+        ``overdue_datasets`` (most overdue first: ``id``, ``name``, ``title``,
+        ``frekuensi``, ``last_update``, ``due``, ``days_overdue``, ``maintainer``,
+        ``maintainer_email``; a dataset's completeness and what it lacks:
+        ``satudata_dataset_quality``)
     :rtype: dictionary
     """
     tk.check_access("satudata_quality_report", context, data_dict)
