@@ -24,7 +24,7 @@ import hashlib
 import logging
 import re
 from collections import defaultdict
-from typing import Any, Optional
+from typing import Any, Callable, Optional
 from urllib.parse import unquote, urlparse
 
 import sqlalchemy as sa
@@ -194,6 +194,7 @@ def summarise(start: Optional[datetime.date] = None, end: Optional[datetime.date
             {"day": day, "package_id": package_id, "kind": kind, "count": count}
             for (day, package_id, kind), count in counts.items()])
     model.Session.commit()
+    forget_cached_figures()
     views = sum(c for (_d, _p, k), c in counts.items() if k == VIEW)
     downloads = sum(c for (_d, _p, k), c in counts.items() if k == DOWNLOAD)
     return {"start": start.isoformat(), "end": end.isoformat(), "views": views, "downloads": downloads}
@@ -205,6 +206,43 @@ def summarise_job() -> dict[str, Any]:
 
 
 _SCHEDULE_KEY = "satudata:usage:summarised"
+# Figures over the whole usage table that only a summary changes (the home page's
+# most downloaded), kept in Redis until the next summary.
+_CACHED_KEY = "satudata:usage:cached:"
+
+
+def _redis_key(suffix: str) -> str:
+    return f"{tk.config.get('ckan.site_id')}:{suffix}"
+
+
+def cached_figure(name: str, compute: Callable[[], Any], seconds: int = 3600) -> Any:
+    """``compute()``, kept in Redis (JSON) until the next usage summary (or
+    ``seconds``); computed each time when Redis is down."""
+    import json
+    try:
+        from ckan.lib.redis import connect_to_redis
+        redis = connect_to_redis()
+        found = redis.get(_redis_key(_CACHED_KEY + name))
+    except Exception:  # Redis down: the figure is still right, only slower
+        return compute()
+    if found is not None:
+        return json.loads(found)
+    value = compute()
+    try:
+        redis.set(_redis_key(_CACHED_KEY + name), json.dumps(value), ex=seconds)
+    except Exception:
+        pass
+    return value
+
+
+def forget_cached_figures() -> None:
+    try:
+        from ckan.lib.redis import connect_to_redis
+        redis = connect_to_redis()
+        for key in redis.scan_iter(_redis_key(_CACHED_KEY + "*")):
+            redis.delete(key)
+    except Exception:
+        log.warning("The cached usage figures could not be forgotten; they expire within the hour")
 
 
 def schedule_if_stale() -> bool:
