@@ -25,15 +25,6 @@ def dataset_quality(dataset: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def _instansi_names(ids: list[str]) -> dict[str, tuple[str, str]]:
-    """{id: (name, title)} of these Instansi, in one query."""
-    import ckan.model as model
-    if not ids:
-        return {}
-    rows = model.Session.query(model.Group.id, model.Group.name, model.Group.title).filter(model.Group.id.in_(ids))
-    return {i: (n, t or n) for i, n, t in rows}
-
-
 def report(user: Any, owner_org: Optional[str] = None, details: bool = True) -> dict[str, Any]:
     """Every active dataset ``user`` may see (the Walidata: all), grouped by
     Instansi: overdue datasets, freshness share and average completeness;
@@ -57,7 +48,8 @@ def report(user: Any, owner_org: Optional[str] = None, details: bool = True) -> 
         per_org[org_id]["datasets"] += item["count"]
         per_org[org_id]["score_sum"] += int(score) * item["count"]
     overdue_fq = f"{fq} {freshness.overdue_fq()}".strip()
-    names = _instansi_names(list(per_org))
+    from ckanext.satudata.services.statistics import groups_of_type
+    names = {o["id"]: (o["name"], o["display_name"]) for o in groups_of_type(organization=True)}
     overdue_counts: dict[str, int] = {}
     if details:
         # A few stored fields of each overdue dataset, not the dataset whole.
