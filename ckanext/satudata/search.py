@@ -7,7 +7,7 @@ from typing import Any
 
 import ckan.plugins.toolkit as tk
 
-from ckanext.satudata import reference, revisions, tables
+from ckanext.satudata import reference, revisions, tables, workflow
 from ckanext.satudata.services import completeness, freshness, stars
 from ckanext.satudata.common import N_
 
@@ -31,7 +31,7 @@ CREATED_MONTH = "satudata_created_month"
 # Raised whenever before_dataset_index stores something new: `ckan satudata
 # index-upgrade` (run by scripts/run.sh and the compose service) then rebuilds
 # the index once, so no page reads a field an older index lacks.
-INDEX_VERSION = "2026-12-quality-v1"
+INDEX_VERSION = "2026-12-approval-span-v2"
 
 
 def dataset_facets(facets_dict: "OrderedDict[str, Any]") -> "OrderedDict[str, Any]":
@@ -82,6 +82,10 @@ def before_dataset_index(pkg_dict: dict[str, Any]) -> dict[str, Any]:
         pkg_dict[freshness.INDEX_FIELD] = updated.strftime("%Y-%m-%dT00:00:00Z")
     score = completeness.completeness(dataset)["score"]
     pkg_dict[completeness.INDEX_FIELD] = f"{pkg_dict.get('owner_org') or ''} {score}"
+    # Its time from submission to approval, for the SPBE evidence's median (a facet).
+    span = workflow.approval_seconds(dataset)
+    if span is not None:
+        pkg_dict[workflow.APPROVAL_SPAN_FIELD] = repr(span)
     # The month it was created, for the catalogue's growth on /statistik (a facet).
     pkg_dict[CREATED_MONTH] = str(dataset.get("metadata_created") or "")[:7]
     return pkg_dict
