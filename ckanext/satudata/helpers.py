@@ -61,6 +61,7 @@ __all__ = [
     "render_datetime",
     "satudata_csp_nonce",
     "satudata_with_nonces",
+    "satudata_render_once",
 ]
 
 
@@ -377,6 +378,18 @@ def _most_downloaded(context: dict[str, Any], rows: int) -> list[dict[str, Any]]
         return []
     rank = {pid: n for n, pid in enumerate(top)}
     return sorted(among(top), key=lambda d: rank[d["id"]])
+
+
+def satudata_render_once(key: str, caller: Any) -> Markup:
+    """The body of ``{% call h.satudata_render_once(key) %}...{% endcall %}``,
+    rendered once per request: core's page.html renders the whole sidebar once
+    to ask whether it is empty and again to show it, which drew the search
+    page's ten filters twice."""
+    from flask import g
+    drawn = g.setdefault("satudata_drawn", {})
+    if key not in drawn:
+        drawn[key] = Markup(caller())
+    return drawn[key]
 
 
 @tk.chained_helper

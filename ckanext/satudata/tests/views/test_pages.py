@@ -168,6 +168,10 @@ def test_facet_labels_are_whole_and_carry_no_stray_hyphen(browser, portal, make_
     assert long_name in labels
     for separator in page.select(".nav-facet .separator"):
         assert "visually-hidden" in separator["class"]
+    # The sidebar is drawn once per request (helpers.satudata_render_once): every filter, once.
+    titles = [h.get_text(" ", strip=True) for h in page.select("#search-facets .module-heading")]
+    assert len(titles) == 10 and len(set(titles)) == 10, titles
+    assert any(t.startswith("Frekuensi") for t in titles), titles
 
 
 def test_the_table_view_tab_is_named_in_the_readers_language(browser, published, portal):
