@@ -32,6 +32,7 @@ import sqlalchemy as sa
 import ckan.model as model
 import ckan.plugins.toolkit as tk
 
+from ckanext.satudata import cache
 from ckanext.satudata.services.model import Usage
 
 log = logging.getLogger(__name__)
@@ -208,41 +209,16 @@ def summarise_job() -> dict[str, Any]:
 _SCHEDULE_KEY = "satudata:usage:summarised"
 # Figures over the whole usage table that only a summary changes (the home page's
 # most downloaded), kept in Redis until the next summary.
-_CACHED_KEY = "satudata:usage:cached:"
-
-
-def _redis_key(suffix: str) -> str:
-    return f"{tk.config.get('ckan.site_id')}:{suffix}"
+_CACHED_KEY = "usage:"
 
 
 def cached_figure(name: str, compute: Callable[[], Any], seconds: int = 3600) -> Any:
-    """``compute()``, kept in Redis (JSON) until the next usage summary (or
-    ``seconds``); computed each time when Redis is down."""
-    import json
-    try:
-        from ckan.lib.redis import connect_to_redis
-        redis = connect_to_redis()
-        found = redis.get(_redis_key(_CACHED_KEY + name))
-    except Exception:  # Redis down: the figure is still right, only slower
-        return compute()
-    if found is not None:
-        return json.loads(found)
-    value = compute()
-    try:
-        redis.set(_redis_key(_CACHED_KEY + name), json.dumps(value), ex=seconds)
-    except Exception:
-        pass
-    return value
+    """``compute()``, kept in Redis until the next usage summary (or ``seconds``)."""
+    return cache.remembered(_CACHED_KEY + name, compute, seconds)
 
 
 def forget_cached_figures() -> None:
-    try:
-        from ckan.lib.redis import connect_to_redis
-        redis = connect_to_redis()
-        for key in redis.scan_iter(_redis_key(_CACHED_KEY + "*")):
-            redis.delete(key)
-    except Exception:
-        log.warning("The cached usage figures could not be forgotten; they expire within the hour")
+    cache.forget(_CACHED_KEY)
 
 
 def schedule_if_stale() -> bool:

@@ -1,0 +1,78 @@
+"""What the portal keeps in Redis between requests, and how each entry knows it
+is stale.
+
+- ``remembered(key, compute, seconds)``: ``compute()`` kept under ``key``; the
+  caller puts in the key whatever the value depends on, or forgets the entries
+  (``forget``) when that changes. Redis down: computed every time, never wrong.
+- ``index_state()``: the version of the search index that searches see now;
+  every commit to Solr (hard or soft) changes it. A value computed from search
+  results only (a DCAT catalogue page) keyed by it cannot outlive a change.
+
+Owners: the usage figures (``services/usage.py``: forgotten by each usage
+summary) and the DCAT catalogue pages (``logic/interop.py``: keyed by the index
+version).
+"""
+from __future__ import annotations
+
+import json
+import logging
+from typing import Any, Callable, Optional
+
+import ckan.plugins.toolkit as tk
+
+log = logging.getLogger(__name__)
+
+
+def _key(suffix: str) -> str:
+    return f"{tk.config.get('ckan.site_id')}:satudata:cache:{suffix}"
+
+
+def _redis() -> Any:
+    from ckan.lib.redis import connect_to_redis
+    return connect_to_redis()
+
+
+def remembered(key: str, compute: Callable[[], Any], seconds: int = 3600,
+               keep: Callable[[Any], bool] = lambda value: True) -> Any:
+    """``compute()`` (JSON-able), kept in Redis for ``seconds`` under ``key``
+    when ``keep(value)``."""
+    try:
+        redis = _redis()
+        found = redis.get(_key(key))
+    except Exception:  # Redis down: the value is still right, only slower
+        return compute()
+    if found is not None:
+        return json.loads(found)
+    value = compute()
+    if keep(value):
+        try:
+            redis.set(_key(key), json.dumps(value), ex=seconds)
+        except Exception:
+            pass
+    return value
+
+
+def forget(prefix: str) -> None:
+    """Forget every entry whose key starts with ``prefix``."""
+    try:
+        redis = _redis()
+        for key in redis.scan_iter(_key(prefix) + "*"):
+            redis.delete(key)
+    except Exception:
+        log.warning("Cached entries %s* could not be forgotten; they expire on their own", prefix)
+
+
+def index_state() -> Optional[dict[str, Any]]:
+    """``{"version", "documents"}`` of the index searches read now: Lucene's reader
+    version (every commit, hard or soft, changes it) with the time of the last
+    commit (a core made anew starts its versions again), and the number of
+    documents, from Solr's Luke handler; None when Solr does not tell."""
+    from ckan.lib.search.common import make_connection
+    try:
+        answer = make_connection()._send_request("get", "admin/luke?show=index&numTerms=0&wt=json")
+        index = json.loads(answer)["index"]
+        return {"version": f"{index['version']}@{index.get('lastModified') or ''}",
+                "documents": int(index["numDocs"])}
+    except Exception:
+        log.warning("Solr did not tell its index version: nothing is cached from search results")
+        return None
