@@ -18,13 +18,15 @@
 """
 from __future__ import annotations
 
+import hashlib
 import json
+from typing import Optional
 
 import ckan.model as model
 import ckan.plugins.toolkit as tk
 from ckan.types import Context, DataDict
 
-from ckanext.satudata import common, security, tables, visibility
+from ckanext.satudata import cache, common, security, tables, visibility
 
 
 def _public_context(context: Context) -> Context:
@@ -53,10 +55,71 @@ def dcat_dataset_show(next_action, context: Context, data_dict: DataDict):
 @tk.chained_action
 @tk.side_effect_free
 def dcat_catalog_show(next_action, context: Context, data_dict: DataDict):
-    """DCAT's catalogue, with the datasets the public may see."""
+    """DCAT's catalogue, with the datasets the public may see. A page of the
+    catalogue as harvesters read it (``/catalog.ttl?page=N``) is kept in Redis
+    until the search index changes (``_catalogue_page_key``)."""
     tk.check_access("dcat_catalog_show", context, data_dict)
-    with tables.fields_read_per_page():
-        return next_action(_public_context(context), data_dict)
+
+    def page() -> str:
+        with tables.fields_read_per_page():
+            return next_action(_public_context(context), data_dict)
+    key = _catalogue_page_key(data_dict)
+    if key is None:
+        return page()
+    return cache.remembered(key, page, seconds=CATALOGUE_PAGE_SECONDS,
+                            keep=lambda text: len(text) <= CATALOGUE_PAGE_MAX_BYTES)
+
+
+CATALOGUE_PAGE_SECONDS = 3600
+CATALOGUE_PAGE_MAX_BYTES = 4 * 1024 * 1024
+
+
+def _catalogue_page_key(data_dict: DataDict) -> Optional[str]:
+    """Where a catalogue page is kept, or None when it is not kept.
+
+    The page is the public's (whoever asks), so it depends only on the search
+    index (its version: any dataset indexed, removed or changed in visibility
+    changes it), the settings, the Walidata's Instansi (the catalogue's
+    publisher), this code, and the address asked (paging links repeat it).
+    Kept only for the plain pages harvesters walk: the configured address
+    without a language prefix, no query, filter or profile of the caller's
+    choosing, and no page past the index's size, so nobody can fill Redis
+    with made-up pages."""
+    from flask import has_request_context, request
+    if not has_request_context() or any(data_dict.get(k) for k in ("q", "fq", "modified_since", "profiles")):
+        return None
+    fmt = str(data_dict.get("format") or "")
+    endpoint = tk.config.get("ckanext.dcat.catalog_endpoint") or "/catalog.{_format}"
+    if request.path != endpoint.format(_format=fmt) or set(request.args) - {"page"}:
+        return None
+    try:
+        number = int(data_dict.get("page") or 1)
+    except (TypeError, ValueError):
+        return None
+    index = cache.index_state()
+    per_page = int(tk.config.get("ckanext.dcat.datasets_per_page") or 100)
+    if index is None or not 1 <= number <= index["documents"] // max(per_page, 1) + 1:
+        return None
+    publisher = model.Group.get(tk.config.get("ckanext.satudata.walidata_org") or "")
+    settings = sorted((k, v) for k, v in tk.config.items()
+                      if isinstance(v, (str, int, float, bool)) and k.startswith(("ckan.", "ckanext.")))
+    depends = [index["version"], request.path, number, settings, _CODE,
+               publisher and [publisher.name, publisher.title, publisher.state]]
+    return "dcat-catalogue:" + hashlib.sha256(json.dumps(depends, default=str).encode()).hexdigest()
+
+
+def _code_versions() -> list[str]:
+    from importlib.metadata import PackageNotFoundError, version
+    found = []
+    for dist in ("ckanext-satudata", "ckanext-dcat", "rdflib"):
+        try:
+            found.append(f"{dist} {version(dist)}")
+        except PackageNotFoundError:
+            found.append(dist)
+    return found
+
+
+_CODE = _code_versions()
 
 
 @tk.chained_action

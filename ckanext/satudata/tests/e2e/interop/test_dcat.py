@@ -334,3 +334,38 @@ def test_another_portals_publisher_and_themes_are_not_taken_as_ours(portal):
     assert "owner_org" not in parsed and not parsed.get("groups")
     assert parsed["frekuensi"] == "bulanan"
     assert parsed["cakupan"] == "64.08.09"
+
+
+def _catalogue_titles(app, url: str = "/catalog.ttl") -> set[str]:
+    g = _graph(app, url)
+    return {str(t) for ds in g.subjects(RDF.type, u(DCAT, "Dataset")) for t in g.objects(ds, u(DCT, "title"))}
+
+
+def _kept_catalogue_pages() -> int:
+    from ckan.lib.redis import connect_to_redis
+    return len(list(connect_to_redis().scan_iter("*:satudata:cache:dcat-catalogue:*")))
+
+
+def test_a_kept_catalogue_page_follows_every_change_at_once(app, portal, make_dataset):
+    """Catalogue pages are kept in Redis between requests (harvesters walk them
+    again and again), but never outlive a change to what the public may see."""
+    first = make_dataset("approved", title="Dataset satu")
+    before = _kept_catalogue_pages()
+    assert _catalogue_titles(app) == {"Dataset satu"}
+    assert _kept_catalogue_pages() == before + 1
+    assert _catalogue_titles(app) == {"Dataset satu"}  # served as kept
+    second = make_dataset("pending", title="Dataset dua")
+    assert _catalogue_titles(app) == {"Dataset satu"}
+    helpers.call_action("satudata_dataset_approve", ctx(portal.walidata), id=second["id"])
+    assert _catalogue_titles(app) == {"Dataset satu", "Dataset dua"}
+    helpers.call_action("package_patch", ctx(portal.walidata), id=first["id"], title="Dataset satu (baru)")
+    assert _catalogue_titles(app) == {"Dataset satu (baru)", "Dataset dua"}
+    helpers.call_action("package_patch", ctx(portal.walidata), id=second["id"], private=True)
+    assert _catalogue_titles(app) == {"Dataset satu (baru)"}
+    helpers.call_action("package_delete", ctx(portal.sysadmin), id=first["id"])
+    assert _catalogue_titles(app) == set()
+    # Made-up pages and parameters are answered, but not kept.
+    kept = _kept_catalogue_pages()
+    for url in ("/catalog.ttl?page=999", "/catalog.ttl?page=1&anything=1", "/catalog.ttl?q=Dataset"):
+        assert app.get(url).status_code == 200, url
+    assert _kept_catalogue_pages() == kept
