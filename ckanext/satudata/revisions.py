@@ -77,6 +77,16 @@ def open_revision(pkg_id: str) -> Optional[Revision]:
             .order_by(Revision.submitted_at.desc()).first())
 
 
+def open_status(pkg_id: str) -> Optional[str]:
+    """The status of ``open_revision``, read alone (indexing asks it of every
+    dataset: one column, not the whole proposed dataset)."""
+    import sqlalchemy as sa
+    return model.Session.execute(
+        sa.select(Revision.status)
+        .where(Revision.package_id == pkg_id, Revision.status.in_(OPEN))
+        .order_by(Revision.submitted_at.desc()).limit(1)).scalar()
+
+
 def editable(pkg_id: str) -> Optional[Revision]:
     """What the Produsen edits on: the open revision, or one the Walidata
     returned and nobody has replaced since."""

@@ -67,9 +67,9 @@ def before_dataset_index(pkg_dict: dict[str, Any]) -> dict[str, Any]:
         pkg_dict["text"] = reference.wilayah_label(pkg_dict["cakupan"])
     # A change to published data waiting for the Walidata (revisions.py) puts the
     # dataset in the verification queue, beside new submissions.
-    waiting = revisions.open_revision(pkg_dict["id"])
+    waiting = revisions.open_status(pkg_dict["id"])
     if waiting is not None:
-        pkg_dict["revision_status"] = waiting.status
+        pkg_dict["revision_status"] = waiting
     dataset = json.loads(pkg_dict["validated_data_dict"])
     # Five stars of open data, from the licence and formats, as a facet.
     pkg_dict["satudata_stars"] = str(stars.dataset_stars(dataset)["stars"])
