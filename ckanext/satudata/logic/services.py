@@ -371,6 +371,8 @@ def satudata_release_calendar(context: Context, data_dict: DataDict) -> dict[str
 
     :param months: how far ahead, in calendar months from this one (default 12, at most 24)
     :type months: int
+    :param owner_org: only this Instansi's data (its name or id; optional)
+    :type owner_org: string
     :returns: ``generated`` (today), ``until``, ``overdue`` and ``months``
         (``month``, ``label``, ``datasets``); each dataset: ``name``, ``title``,
         ``instansi``, ``frekuensi``, ``last_update``, ``due``, ``status``
@@ -378,4 +380,5 @@ def satudata_release_calendar(context: Context, data_dict: DataDict) -> dict[str
     :rtype: dictionary
     """
     tk.check_access("satudata_release_calendar", context, data_dict)
-    return calendar.schedule(_int(data_dict, "months", 12, 1, calendar.MAX_MONTHS))
+    return calendar.schedule(_int(data_dict, "months", 12, 1, calendar.MAX_MONTHS),
+                             owner_org=data_dict.get("owner_org") or None)

@@ -41,9 +41,18 @@ def _entry(dataset: dict[str, Any], state: dict[str, Any], instansi: dict[str, s
     }
 
 
-def schedule(months: int = 12, on: Optional[datetime.date] = None) -> dict[str, Any]:
+def schedule(months: int = 12, on: Optional[datetime.date] = None,
+             owner_org: Optional[str] = None) -> dict[str, Any]:
     """``{"generated", "until", "overdue": [entry], "months": [{"month", "label",
-    "datasets": [entry]}]}``; entries by Instansi, then title."""
+    "datasets": [entry]}]}``; entries by Instansi, then title; only the Instansi
+    ``owner_org`` (a name or id) when given."""
+    fq = f"+{freshness.INDEX_FIELD}:[* TO *]"
+    if owner_org:
+        from ckanext.satudata import common
+        group = common.instansi(owner_org)
+        if group is None:
+            raise tk.ValidationError({"owner_org": [tk._("Instansi not found")]})
+        fq += f" +organization:{common.solr_phrase(group.name)}"
     on = on or freshness.today()
     until = _add_months(on.replace(day=1), months) - datetime.timedelta(days=1)
     overdue: list[dict[str, Any]] = []
@@ -53,8 +62,7 @@ def schedule(months: int = 12, on: Optional[datetime.date] = None) -> dict[str, 
     # Only what an entry shows, and the day of the last update as indexed: not
     # every dataset whole (10,000 datasets: 2.7 s).
     fields = ["name", "title", "organization", "extras_frekuensi", freshness.INDEX_FIELD]
-    for dataset in visibility.iter_datasets(None, public_only=True, fl=fields,
-                                            fq=f"+{freshness.INDEX_FIELD}:[* TO *]"):
+    for dataset in visibility.iter_datasets(None, public_only=True, fl=fields, fq=fq):
         state = freshness.indexed(dataset, on)
         if not state["due"]:
             continue

@@ -73,3 +73,30 @@ def test_the_inventory_and_the_spbe_page_link_the_calendar(browser, portal):
     assert browser().page("/inventaris").select_one("a[href$='/jadwal-rilis']") is not None
     spbe = browser().login(portal.walidata).page("/spbe")
     assert spbe.select_one("a[href$='/jadwal-rilis']") is not None
+
+
+@freeze_time("2026-01-20 10:00:00")
+def test_the_calendar_of_one_instansi_and_long_months_shown_in_part(api, browser, catalogue, portal, make_dataset,
+                                                                   monkeypatch):
+    distan = api.ok("satudata_release_calendar", None, owner_org="distan")
+    assert (distan["overdue"], [(m["month"], _names(m["datasets"])) for m in distan["months"]]) == \
+        ([], [("2026-02", ["harga-beras"])])
+    assert api.error("satudata_release_calendar", None, owner_org="tidak-ada")["owner_org"]
+
+    from ckanext.satudata.views import services
+    monkeypatch.setattr(services, "ROWS_PER_SECTION", 1)
+    with freeze_time("2026-01-12 10:00:00"):
+        make_dataset("approved", name="harga-cabai", title="Harga Cabai", frekuensi="bulanan")
+    page = browser().page("/jadwal-rilis")
+    february = page.find(id="bulan-2026-02")
+    assert february.get_text(" ", strip=True) == "Februari 2026 (2)"
+    assert len(february.find_next("table").select("tbody tr")) == 1
+    assert "Ditampilkan 1 pertama dari 2" in february.find_next(class_="satudata-more-rows").get_text(" ", strip=True)
+    one = browser().page("/jadwal-rilis?owner_org=distan")
+    assert [h.get_text(" ", strip=True) for h in one.select(".satudata-jadwal-rilis h2")] == ["Februari 2026 (1)"]
+    assert one.select_one("#cal-org option[selected]")["value"] == "distan"
+    csv_link = one.select_one("a[href*='/jadwal-rilis.csv']")["href"]
+    assert csv_link.endswith("owner_org=distan")
+    rows = list(csv.reader(io.StringIO(browser().get(csv_link).get_data(as_text=True).lstrip("\ufeff"))))
+    assert [r[4] for r in rows[1:]] == ["Harga Beras"]
+    assert browser().get("/jadwal-rilis?owner_org=tidak-ada").status_code == 400

@@ -299,3 +299,24 @@ def test_freshness_notify_emails_each_pengelola_their_overdue_datasets(cli, port
     assert "Data Kurang" in gizi["body"] and "Data Lengkap" not in gizi["body"]
     assert "/dataset/kurang" in gizi["body"]
     assert "Produksi Padi" in mails["tanaman@distan.kutaitimurkab.go.id"]["body"]
+
+
+def test_a_long_overdue_list_shows_the_most_overdue_and_leads_to_the_whole(portal, quality_data, make_dataset,
+                                                                           browser, monkeypatch):
+    from ckanext.satudata.views import services
+    monkeypatch.setattr(services, "ROWS_PER_SECTION", 1)
+    with freeze_time("2024-03-01 10:00:00"):
+        make_dataset("approved", name="baru", title="Data Baru", frekuensi="bulanan")
+    walidata = browser().login(portal.walidata)
+    with freeze_time("2024-06-01 10:00:00"):
+        page = walidata.page("/kualitas-data")
+        dinkes = page.find(id="terlambat-dinkes")
+        assert [tr["data-dataset"] for tr in dinkes.find_all("tr", attrs={"data-dataset": True})] == ["kurang"]
+        more = dinkes.select_one(".satudata-more-rows")
+        assert "Ditampilkan 1 yang paling terlambat dari 2" in more.get_text(" ", strip=True)
+        assert page.find(id="total-overdue").get_text(strip=True) == "3"  # the figures count every one
+        only = walidata.page(more.find("a")["href"])
+        block = only.find(id="terlambat-dinkes")
+        assert [tr["data-dataset"] for tr in block.find_all("tr", attrs={"data-dataset": True})] == ["kurang", "baru"]
+        assert only.find(id="terlambat-distan") is None
+        assert walidata.get("/kualitas-data?owner_org=tidak-ada").status_code == 400
