@@ -136,12 +136,12 @@ def search(user: Any, **params: Any) -> dict[str, Any]:
 
 
 def iter_datasets(user: Any, fq: str = "", q: str = "", fl: Optional[list[str]] = None,
-                  sort: str = "metadata_created asc, name asc", public_only: bool = False
-                  ) -> Iterator[dict[str, Any]]:
-    """Every dataset matching ``fq`` that ``user`` may see, page by page."""
+                  sort: str = "metadata_created asc, name asc", public_only: bool = False,
+                  page: int = PAGE) -> Iterator[dict[str, Any]]:
+    """Every dataset matching ``fq`` that ``user`` may see, ``page`` at a time."""
     start = 0
     while True:
-        params: dict[str, Any] = {"q": q, "fq": fq, "rows": PAGE, "start": start, "sort": sort,
+        params: dict[str, Any] = {"q": q, "fq": fq, "rows": page, "start": start, "sort": sort,
                                   "facet": "false"}
         if public_only:
             params.update(include_private=False, include_drafts=False)
@@ -149,7 +149,7 @@ def iter_datasets(user: Any, fq: str = "", q: str = "", fl: Optional[list[str]] 
             params["fl"] = fl
         result = search(user, **params)
         yield from result["results"]
-        start += PAGE
+        start += page
         if start >= result["count"] or not result["results"]:
             return
 

@@ -373,12 +373,16 @@ def satudata_release_calendar(context: Context, data_dict: DataDict) -> dict[str
     :type months: int
     :param owner_org: only this Instansi's data (its name or id; optional)
     :type owner_org: string
-    :returns: ``generated`` (today), ``until``, ``overdue`` and ``months``
-        (``month``, ``label``, ``datasets``); each dataset: ``name``, ``title``,
+    :param limit: at most this many datasets per section (overdue, each month), the counts
+        still counting all (optional; default all)
+    :type limit: int
+    :returns: ``generated`` (today), ``until``, ``overdue``, ``overdue_count`` and ``months``
+        (``month``, ``label``, ``count``, ``datasets``); each dataset: ``name``, ``title``,
         ``instansi``, ``frekuensi``, ``last_update``, ``due``, ``status``
         (``mutakhir``/``terlambat``), ``days_overdue``, ``url``
     :rtype: dictionary
     """
     tk.check_access("satudata_release_calendar", context, data_dict)
+    limit = _int(data_dict, "limit", 0, 0, 100000) if data_dict.get("limit") not in (None, "") else None
     return calendar.schedule(_int(data_dict, "months", 12, 1, calendar.MAX_MONTHS),
-                             owner_org=data_dict.get("owner_org") or None)
+                             owner_org=data_dict.get("owner_org") or None, limit=limit)

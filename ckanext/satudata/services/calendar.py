@@ -42,10 +42,12 @@ def _entry(dataset: dict[str, Any], state: dict[str, Any], instansi: dict[str, s
 
 
 def schedule(months: int = 12, on: Optional[datetime.date] = None,
-             owner_org: Optional[str] = None) -> dict[str, Any]:
-    """``{"generated", "until", "overdue": [entry], "months": [{"month", "label",
-    "datasets": [entry]}]}``; entries by Instansi, then title; only the Instansi
-    ``owner_org`` (a name or id) when given."""
+             owner_org: Optional[str] = None, limit: Optional[int] = None) -> dict[str, Any]:
+    """``{"generated", "until", "overdue": [entry], "overdue_count", "months":
+    [{"month", "label", "count", "datasets": [entry]}]}``; overdue entries most
+    overdue first, a month's by Instansi, then title; only the Instansi
+    ``owner_org`` (a name or id) when given; at most ``limit`` entries per
+    section (the counts count them all)."""
     fq = f"+{freshness.INDEX_FIELD}:[* TO *]"
     if owner_org:
         from ckanext.satudata import common
@@ -55,8 +57,8 @@ def schedule(months: int = 12, on: Optional[datetime.date] = None,
         fq += f" +organization:{common.solr_phrase(group.name)}"
     on = on or freshness.today()
     until = _add_months(on.replace(day=1), months) - datetime.timedelta(days=1)
-    overdue: list[dict[str, Any]] = []
-    by_month: dict[str, list[dict[str, Any]]] = {}
+    overdue: list[tuple[dict[str, Any], dict[str, Any]]] = []
+    by_month: dict[str, list[tuple[dict[str, Any], dict[str, Any]]]] = {}
     from ckanext.satudata.services.statistics import groups_of_type
     instansi = {o["name"]: o["display_name"] for o in groups_of_type(organization=True)}
     # Only what an entry shows, and the day of the last update as indexed: not
@@ -66,20 +68,29 @@ def schedule(months: int = 12, on: Optional[datetime.date] = None,
         state = freshness.indexed(dataset, on)
         if not state["due"]:
             continue
-        entry = _entry(dataset, state, instansi)
         if state["status"] == freshness.TERLAMBAT:
-            overdue.append(entry)
+            overdue.append((dataset, state))
         elif datetime.date.fromisoformat(state["due"]) <= until:
-            by_month.setdefault(state["due"][:7], []).append(entry)
+            by_month.setdefault(state["due"][:7], []).append((dataset, state))
 
-    def order(entries):
-        return sorted(entries, key=lambda e: (e["instansi"].lower(), e["due"], e["title"].lower()))
+    def title(dataset: dict[str, Any]) -> str:
+        return (dataset.get("title") or dataset["name"]).lower()
+
+    def org(dataset: dict[str, Any]) -> str:
+        return (instansi.get(dataset.get("organization") or "") or dataset.get("organization") or "").lower()
+
+    def entries(rows: list[tuple[dict[str, Any], dict[str, Any]]], key) -> list[dict[str, Any]]:
+        # Sorted as light rows; entries (with their addresses) made for what is returned only.
+        kept = sorted(rows, key=key)[:limit]
+        return [_entry(dataset, state, instansi) for dataset, state in kept]
 
     return {
         "generated": on.isoformat(), "until": until.isoformat(),
-        "overdue": sorted(overdue, key=lambda e: (-e["days_overdue"], e["instansi"].lower(), e["title"].lower())),
-        "months": [{"month": month, "label": month_label(month), "datasets": order(entries)}
-                   for month, entries in sorted(by_month.items())],
+        "overdue": entries(overdue, lambda r: (-r[1]["days_overdue"], org(r[0]), title(r[0]))),
+        "overdue_count": len(overdue),
+        "months": [{"month": month, "label": month_label(month), "count": len(rows),
+                    "datasets": entries(rows, lambda r: (org(r[0]), r[1]["due"], title(r[0])))}
+                   for month, rows in sorted(by_month.items())],
     }
 
 

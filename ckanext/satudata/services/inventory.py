@@ -115,6 +115,10 @@ def _owner_name(value: str) -> str:
 
 
 SORT = "organization asc, title_string asc"
+# Whole datasets read (and their Kamus Data) per step of an export: a worker
+# streaming 10,000 datasets 1,000 at a time grew by ~24 MB for good, by 200 at a time
+# by a fraction of it.
+EXPORT_PAGE = 200
 
 
 def _query(context: dict[str, Any], filters: dict[str, Any]) -> tuple[Any, str, str]:
@@ -142,7 +146,7 @@ def matching(context: dict[str, Any], filters: dict[str, Any]) -> Iterator[dict[
     as they are consumed (the exports stream them). Bad filters, and a search Solr
     cannot run, are refused here: the first page is read before returning."""
     user, fq, q = _query(context, filters)
-    datasets = visibility.iter_datasets(user, fq=fq, q=q, sort=SORT)
+    datasets = visibility.iter_datasets(user, fq=fq, q=q, sort=SORT, page=EXPORT_PAGE)
     first = next(datasets, None)
     return itertools.chain([] if first is None else [first], datasets)
 
@@ -159,7 +163,7 @@ def csv_lines(cols, datasets: Iterable[dict[str, Any]]) -> Iterator[str]:
     """The inventory as CSV, line by line as the datasets are read (streamed)."""
     def rows():
         yield headings(cols)
-        for dataset in completeness.each_with_kamus(datasets):
+        for dataset in completeness.each_with_kamus(datasets, batch=EXPORT_PAGE):
             yield list(row(dataset, cols).values())
     return security.csv_lines(rows())
 
@@ -190,7 +194,7 @@ def to_xlsx(cols, datasets: Iterable[dict[str, Any]], sheet_title: str) -> bytes
         heading.append(cell)
     sheet.append(heading)
     count = 0
-    for dataset in completeness.each_with_kamus(datasets):
+    for dataset in completeness.each_with_kamus(datasets, batch=EXPORT_PAGE):
         sheet.append([security.spreadsheet_safe(v) for v in row(dataset, cols).values()])
         count += 1
     sheet.auto_filter.ref = f"A1:{get_column_letter(len(cols))}{count + 1}"

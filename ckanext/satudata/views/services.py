@@ -2,7 +2,7 @@
 calls the Action API as the visitor, so the auth functions decide who sees what."""
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Optional
 
 from flask import Blueprint, Response, stream_with_context
 
@@ -189,22 +189,22 @@ def inventaris_download(fmt: str):
 ROWS_PER_SECTION = 100
 
 
-def _calendar() -> dict[str, Any]:
+def _calendar(limit: Optional[int] = None) -> dict[str, Any]:
     return tk.get_action("satudata_release_calendar")(_context(), {
-        "months": request.args.get("months", 12), "owner_org": request.args.get("owner_org") or None})
+        "months": request.args.get("months", 12), "owner_org": request.args.get("owner_org") or None,
+        "limit": limit})
 
 
 @satudata_services.route("/jadwal-rilis")
 def jadwal_rilis():
     """When each public dataset's next update is due, by month and Instansi."""
     try:
-        result = _calendar()
+        result = _calendar(limit=ROWS_PER_SECTION)
     except tk.ValidationError as e:
         return tk.abort(400, "; ".join(str(m) for msgs in e.error_dict.values() for m in msgs))
     owner_org = request.args.get("owner_org") or ""
     return tk.render("satudata/jadwal_rilis.html", {
         "result": result, "organizations": _organizations(), "owner_org": owner_org,
-        "rows_per_section": ROWS_PER_SECTION,
         "download_args": {"owner_org": owner_org} if owner_org else {}})
 
 

@@ -87,6 +87,9 @@ def test_the_calendar_of_one_instansi_and_long_months_shown_in_part(api, browser
     monkeypatch.setattr(services, "ROWS_PER_SECTION", 1)
     with freeze_time("2026-01-12 10:00:00"):
         make_dataset("approved", name="harga-cabai", title="Harga Cabai", frekuensi="bulanan")
+    limited = api.ok("satudata_release_calendar", None, limit=1)
+    assert [(m["month"], m["count"], len(m["datasets"])) for m in limited["months"]] == [("2026-02", 2, 1)]
+    assert (limited["overdue_count"], _names(limited["overdue"])) == (1, ["kunjungan-puskesmas"])
     page = browser().page("/jadwal-rilis")
     february = page.find(id="bulan-2026-02")
     assert february.get_text(" ", strip=True) == "Februari 2026 (2)"
