@@ -15,7 +15,7 @@ import sqlalchemy as sa
 
 import ckan.model as model
 
-from ckanext.satudata import common, visibility
+from ckanext.satudata import cache, common, visibility
 from ckanext.satudata.search import CREATED_MONTH
 from ckanext.satudata.services.model import Usage
 from ckanext.satudata.services import usage as usage_cache
@@ -216,8 +216,15 @@ def usage_totals(ids: Optional[set[str]] = None) -> dict[str, int]:
 
 
 def public_usage_totals() -> dict[str, int]:
-    """All-time views and downloads of the datasets the public may see now."""
-    return usage_totals(set(public_of({pid for pid, _kind, _count in _totals_per_dataset()})))
+    """All-time views and downloads of the datasets the public may see now: kept
+    until the next usage summary or the next change to the search index (which
+    every change of who may see a dataset makes), whichever comes first."""
+    def compute() -> dict[str, int]:
+        return usage_totals(set(public_of({pid for pid, _kind, _count in _totals_per_dataset()})))
+    index = cache.index_state()
+    if index is None:
+        return compute()
+    return usage_cache.cached_figure(f"public-totals:{index['version']}", compute)
 
 
 def most_downloaded_ids(limit: int = 50) -> list[str]:

@@ -68,6 +68,10 @@ def test_evidence_has_every_level_with_live_figures(portal_in_use, api):
     urls = [f["url"] for level in evidence["levels"] for f in level["features"]]
     assert "http://test.ckan.net/statistik" in urls and "http://test.ckan.net/inventaris" in urls
     assert "http://test.ckan.net/catalog.ttl" in urls
+    # The all-time usage is the public's: a dataset made private leaves it at once.
+    helpers.call_action("package_patch", ctx(portal_in_use.walidata), id="data-a", private=True)
+    figures = api.ok("satudata_spbe_evidence", portal_in_use.walidata)["figures"]
+    assert (figures["views"], figures["downloads"], figures["datasets_public"]) == (0, 0, 2)
 
 
 def test_evidence_is_for_the_walidata_only(portal, api, browser):
