@@ -6,14 +6,17 @@ is stale.
   (``forget``) when that changes. Redis down: computed every time, never wrong.
 - ``index_state()``: the version of the search index that searches see now;
   every commit to Solr (hard or soft) changes it. A value computed from search
-  results only (a DCAT catalogue page) keyed by it cannot outlive a change.
+  results only (a DCAT catalogue page) keyed by it cannot outlive a change;
+  ``for_index`` keeps such a value.
 
 Owners: the usage figures (``services/usage.py``: forgotten by each usage
-summary) and the DCAT catalogue pages (``logic/interop.py``: keyed by the index
-version).
+summary; the statistics also keyed by the index version), the DCAT catalogue
+pages (``logic/interop.py``) and the release calendar (``services/calendar.py``),
+keyed by the index version.
 """
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 from typing import Any, Callable, Optional
@@ -76,3 +79,15 @@ def index_state() -> Optional[dict[str, Any]]:
     except Exception:
         log.warning("Solr did not tell its index version: nothing is cached from search results")
         return None
+
+
+def for_index(key: str, compute: Callable[[], Any], depends: Any = None, seconds: int = 3600) -> Any:
+    """``compute()`` kept under ``key`` while the search index stays as it is
+    (its version is part of the key, with a hash of ``depends``: whatever else
+    the value is made of, e.g. today, the language, names of Instansi);
+    computed every time when Solr does not tell its version."""
+    index = index_state()
+    if index is None:
+        return compute()
+    digest = hashlib.sha256(json.dumps(depends, default=str, sort_keys=True).encode()).hexdigest()[:32]
+    return remembered(f"{key}:{index['version']}:{digest}", compute, seconds)

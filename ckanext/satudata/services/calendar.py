@@ -14,7 +14,7 @@ from typing import Any, Optional
 import ckan.plugins.toolkit as tk
 from flask_babel import format_date
 
-from ckanext.satudata import reference, security, visibility
+from ckanext.satudata import cache, reference, security, visibility
 from ckanext.satudata.common import N_
 from ckanext.satudata.services import freshness
 
@@ -56,11 +56,25 @@ def schedule(months: int = 12, on: Optional[datetime.date] = None,
             raise tk.ValidationError({"owner_org": [tk._("Instansi not found")]})
         fq += f" +organization:{common.solr_phrase(group.name)}"
     on = on or freshness.today()
+    from ckanext.satudata.services.statistics import groups_of_type
+    instansi = {o["name"]: o["display_name"] for o in groups_of_type(organization=True)}
+    # The same for everyone (public data only): kept while the index, the day,
+    # the language of the month names and the names of the Instansi stay.
+    depends = [months, on.isoformat(), fq, limit, instansi, _language(), tk.config.get("ckan.site_url"),
+               tk.config.get("ckanext.satudata.freshness.grace_days")]
+    return cache.for_index("release-calendar", lambda: _schedule(months, on, fq, limit, instansi), depends)
+
+
+def _language() -> str:
+    from flask import has_request_context
+    return tk.h.lang() if has_request_context() else ""
+
+
+def _schedule(months: int, on: datetime.date, fq: str, limit: Optional[int],
+              instansi: dict[str, str]) -> dict[str, Any]:
     until = _add_months(on.replace(day=1), months) - datetime.timedelta(days=1)
     overdue: list[tuple[dict[str, Any], dict[str, Any]]] = []
     by_month: dict[str, list[tuple[dict[str, Any], dict[str, Any]]]] = {}
-    from ckanext.satudata.services.statistics import groups_of_type
-    instansi = {o["name"]: o["display_name"] for o in groups_of_type(organization=True)}
     # Only what an entry shows, and the day of the last update as indexed: not
     # every dataset whole (10,000 datasets: 2.7 s).
     fields = ["name", "title", "organization", "extras_frekuensi", freshness.INDEX_FIELD]

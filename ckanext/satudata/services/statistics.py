@@ -107,8 +107,17 @@ def summarised_until() -> Optional[str]:
 
 
 def compute(months: int = 12, on: Optional[datetime.date] = None) -> dict[str, Any]:
+    """The statistics of the ``months`` up to ``on`` (today): kept until the next
+    usage summary or the next change to the search index, for the day, while the
+    names of the Instansi and Tematik stay the same."""
     on = on or datetime.datetime.utcnow().date()
     months = min(max(int(months), 1), MAX_MONTHS)
+    names = [groups_of_type(organization=True), groups_of_type(organization=False)]
+    return cache.for_index(f"{usage_cache.CACHED_KEY}statistics", lambda: _compute(months, on),
+                           depends=[months, on.isoformat(), names])
+
+
+def _compute(months: int, on: datetime.date) -> dict[str, Any]:
     period = months_until(on, months)
 
     total, facets = visibility.facet_counts(
@@ -221,10 +230,7 @@ def public_usage_totals() -> dict[str, int]:
     every change of who may see a dataset makes), whichever comes first."""
     def compute() -> dict[str, int]:
         return usage_totals(set(public_of({pid for pid, _kind, _count in _totals_per_dataset()})))
-    index = cache.index_state()
-    if index is None:
-        return compute()
-    return usage_cache.cached_figure(f"public-totals:{index['version']}", compute)
+    return cache.for_index(f"{usage_cache.CACHED_KEY}public-totals", compute)
 
 
 def most_downloaded_ids(limit: int = 50) -> list[str]:

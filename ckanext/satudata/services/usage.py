@@ -209,16 +209,16 @@ def summarise_job() -> dict[str, Any]:
 _SCHEDULE_KEY = "satudata:usage:summarised"
 # Figures over the whole usage table that only a summary changes (the home page's
 # most downloaded), kept in Redis until the next summary.
-_CACHED_KEY = "usage:"
+CACHED_KEY = "usage:"
 
 
 def cached_figure(name: str, compute: Callable[[], Any], seconds: int = 3600) -> Any:
     """``compute()``, kept in Redis until the next usage summary (or ``seconds``)."""
-    return cache.remembered(_CACHED_KEY + name, compute, seconds)
+    return cache.remembered(CACHED_KEY + name, compute, seconds)
 
 
 def forget_cached_figures() -> None:
-    cache.forget(_CACHED_KEY)
+    cache.forget(CACHED_KEY)
 
 
 def schedule_if_stale() -> bool:

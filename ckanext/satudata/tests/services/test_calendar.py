@@ -6,7 +6,10 @@ import csv
 import io
 
 import pytest
+from ckan.tests import helpers
 from freezegun import freeze_time
+
+from ckanext.satudata.tests.conftest import ctx
 
 
 @pytest.fixture
@@ -37,6 +40,10 @@ def test_the_calendar_lists_public_data_by_the_month_its_update_is_due(api, cata
         assert (result["overdue"][0]["days_overdue"], result["overdue"][0]["status"]) == (202, "terlambat")
         assert [(m["month"], _names(m["datasets"])) for m in result["months"]] == [("2026-02", ["harga-beras"])]
         assert result["months"][0]["datasets"][0]["due"] == "2026-02-10"
+    # Kept between requests, but not past a change of who may see a dataset.
+    helpers.call_action("package_patch", ctx(portal.walidata), id=catalogue["monthly"]["id"], private=True)
+    assert api.ok("satudata_release_calendar", None)["months"] == []
+    helpers.call_action("package_patch", ctx(portal.walidata), id=catalogue["monthly"]["id"], private=False)
     # Further ahead, the yearly data appears in the month it is due.
     far = api.ok("satudata_release_calendar", None, months=24)
     assert ("2027-01", ["penduduk-2025"]) in [(m["month"], _names(m["datasets"])) for m in far["months"]]

@@ -10,8 +10,10 @@ import sqlalchemy as sa
 from freezegun import freeze_time
 
 from ckan import model
+from ckan.tests import helpers
 
 from ckanext.satudata.services import usage
+from ckanext.satudata.tests.conftest import ctx
 from ckanext.satudata.tests.services.conftest import created_on
 
 
@@ -81,6 +83,10 @@ def test_private_and_unapproved_datasets_never_count(api, catalogue, visitors, p
         assert {r["format"]: r["datasets"] for r in stats["format"]} == {"CSV": 2}
         assert sum(r["datasets"] for r in stats["bintang"]) == 2
         assert stats["pertumbuhan"][-1]["total"] == 2
+    # The figures are kept between requests, but not past a change of who may see a dataset.
+    helpers.call_action("package_patch", ctx(portal.walidata), id=catalogue["penduduk"]["id"], private=True)
+    stats = api.ok("satudata_statistics", None)
+    assert (stats["totals"]["datasets"], stats["totals"]["downloads"], stats["dataset"]) == (1, 0, [])
 
 
 def test_a_refused_download_is_not_recorded(catalogue, visitors):
