@@ -81,13 +81,15 @@ def index_state() -> Optional[dict[str, Any]]:
         return None
 
 
-def for_index(key: str, compute: Callable[[], Any], depends: Any = None, seconds: int = 3600) -> Any:
+def for_index(key: str, compute: Callable[[], Any], depends: Any = None, seconds: int = 3600,
+              keep: Callable[[Any], bool] = lambda value: True, index: Optional[dict[str, Any]] = None) -> Any:
     """``compute()`` kept under ``key`` while the search index stays as it is
     (its version is part of the key, with a hash of ``depends``: whatever else
     the value is made of, e.g. today, the language, names of Instansi);
-    computed every time when Solr does not tell its version."""
-    index = index_state()
+    computed every time when Solr does not tell its version. ``index``: an
+    ``index_state()`` the caller has already read."""
+    index = index or index_state()
     if index is None:
         return compute()
     digest = hashlib.sha256(json.dumps(depends, default=str, sort_keys=True).encode()).hexdigest()[:32]
-    return remembered(f"{key}:{index['version']}:{digest}", compute, seconds)
+    return remembered(f"{key}:{index['version']}:{digest}", compute, seconds, keep)

@@ -52,6 +52,15 @@ def solr_phrase(value: Any) -> str:
     return '"' + str(value).replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
+def instansi_filter(id_or_name: Any) -> str:
+    """The search filter of one Instansi (its id or name), for the pages and
+    actions that take ``owner_org``; an unknown one is refused."""
+    group = instansi(id_or_name)
+    if group is None:
+        raise tk.ValidationError({"owner_org": [tk._("Instansi not found")]})
+    return f"+owner_org:{solr_phrase(group.id)}"
+
+
 def instansi(id_or_name: Any) -> Optional[model.Group]:
     """The active Instansi (CKAN organization) with this id or name, or None."""
     if id_or_name in (None, ""):

@@ -142,10 +142,7 @@ def _review_fq(context: Context, owner_org: str | None) -> str:
     user = context.get("auth_user_obj") or context.get("user")
     parts = []
     if owner_org:
-        org = common.instansi(owner_org)
-        if org is None:
-            raise tk.ValidationError({"owner_org": [tk._("Instansi not found")]})
-        parts.append(f"+owner_org:{common.solr_phrase(org.id)}")
+        parts.append(common.instansi_filter(owner_org))
     if not roles.is_walidata(user):
         orgs = roles.producer_org_ids(user)
         own = " OR ".join(common.solr_phrase(o) for o in orgs)

@@ -18,9 +18,8 @@
 """
 from __future__ import annotations
 
-import hashlib
 import json
-from typing import Optional
+from typing import Any, Optional
 
 import ckan.model as model
 import ckan.plugins.toolkit as tk
@@ -57,25 +56,27 @@ def dcat_dataset_show(next_action, context: Context, data_dict: DataDict):
 def dcat_catalog_show(next_action, context: Context, data_dict: DataDict):
     """DCAT's catalogue, with the datasets the public may see. A page of the
     catalogue as harvesters read it (``/catalog.ttl?page=N``) is kept in Redis
-    until the search index changes (``_catalogue_page_key``)."""
+    until the search index changes (``_catalogue_page_depends``)."""
     tk.check_access("dcat_catalog_show", context, data_dict)
 
     def page() -> str:
         with tables.fields_read_per_page():
             return next_action(_public_context(context), data_dict)
-    key = _catalogue_page_key(data_dict)
-    if key is None:
+    kept = _catalogue_page_depends(data_dict)
+    if kept is None:
         return page()
-    return cache.remembered(key, page, seconds=CATALOGUE_PAGE_SECONDS,
-                            keep=lambda text: len(text) <= CATALOGUE_PAGE_MAX_BYTES)
+    index, depends = kept
+    return cache.for_index("dcat-catalogue", page, depends, seconds=CATALOGUE_PAGE_SECONDS,
+                           keep=lambda text: len(text) <= CATALOGUE_PAGE_MAX_BYTES, index=index)
 
 
 CATALOGUE_PAGE_SECONDS = 3600
 CATALOGUE_PAGE_MAX_BYTES = 4 * 1024 * 1024
 
 
-def _catalogue_page_key(data_dict: DataDict) -> Optional[str]:
-    """Where a catalogue page is kept, or None when it is not kept.
+def _catalogue_page_depends(data_dict: DataDict) -> Optional[tuple[dict[str, Any], list[Any]]]:
+    """(the index's state, what else a kept catalogue page depends on), or None
+    when the page is not kept.
 
     The page is the public's (whoever asks), so it depends only on the search
     index (its version: any dataset indexed, removed or changed in visibility
@@ -103,9 +104,8 @@ def _catalogue_page_key(data_dict: DataDict) -> Optional[str]:
     publisher = model.Group.get(tk.config.get("ckanext.satudata.walidata_org") or "")
     settings = sorted((k, v) for k, v in tk.config.items()
                       if isinstance(v, (str, int, float, bool)) and k.startswith(("ckan.", "ckanext.")))
-    depends = [index["version"], request.path, number, settings, _CODE,
-               publisher and [publisher.name, publisher.title, publisher.state]]
-    return "dcat-catalogue:" + hashlib.sha256(json.dumps(depends, default=str).encode()).hexdigest()
+    return index, [request.path, number, settings, _CODE,
+                   publisher and [publisher.name, publisher.title, publisher.state]]
 
 
 def _code_versions() -> list[str]:

@@ -14,7 +14,7 @@ from typing import Any, Optional
 import ckan.plugins.toolkit as tk
 from flask_babel import format_date
 
-from ckanext.satudata import cache, reference, security, visibility
+from ckanext.satudata import cache, common, reference, security, visibility
 from ckanext.satudata.common import N_
 from ckanext.satudata.services import freshness
 
@@ -50,11 +50,7 @@ def schedule(months: int = 12, on: Optional[datetime.date] = None,
     section (the counts count them all)."""
     fq = f"+{freshness.INDEX_FIELD}:[* TO *]"
     if owner_org:
-        from ckanext.satudata import common
-        group = common.instansi(owner_org)
-        if group is None:
-            raise tk.ValidationError({"owner_org": [tk._("Instansi not found")]})
-        fq += f" +organization:{common.solr_phrase(group.name)}"
+        fq += " " + common.instansi_filter(owner_org)
     on = on or freshness.today()
     from ckanext.satudata.services.statistics import groups_of_type
     instansi = {o["name"]: o["display_name"] for o in groups_of_type(organization=True)}

@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import Any, Optional
 
-import ckan.plugins.toolkit as tk
 
 from ckanext.satudata import common, visibility
 from ckanext.satudata.services import completeness, freshness, stars
@@ -35,12 +34,7 @@ def report(user: Any, owner_org: Optional[str] = None, details: bool = True) -> 
     stored fields are read, and only with ``details`` (the SPBE evidence needs the
     figures alone). A dataset's own completeness and what it misses:
     ``satudata_dataset_quality``."""
-    fq = ""
-    if owner_org:
-        group = common.instansi(owner_org)
-        if group is None:
-            raise tk.ValidationError({"owner_org": [tk._("Instansi not found")]})
-        fq = f"+owner_org:{common.solr_phrase(group.id)}"
+    fq = common.instansi_filter(owner_org) if owner_org else ""
     per_org: dict[str, dict[str, Any]] = defaultdict(lambda: {"datasets": 0, "score_sum": 0, "overdue": []})
     _total, facets = visibility.facet_counts(user, [completeness.INDEX_FIELD], fq=fq)
     for value, item in facets[completeness.INDEX_FIELD].items():

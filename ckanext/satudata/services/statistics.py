@@ -112,19 +112,18 @@ def compute(months: int = 12, on: Optional[datetime.date] = None) -> dict[str, A
     names of the Instansi and Tematik stay the same."""
     on = on or datetime.datetime.utcnow().date()
     months = min(max(int(months), 1), MAX_MONTHS)
-    names = [groups_of_type(organization=True), groups_of_type(organization=False)]
-    return cache.for_index(f"{usage_cache.CACHED_KEY}statistics", lambda: _compute(months, on),
-                           depends=[months, on.isoformat(), names])
+    orgs, groups = groups_of_type(organization=True), groups_of_type(organization=False)
+    return cache.for_index(f"{usage_cache.CACHED_KEY}statistics", lambda: _compute(months, on, orgs, groups),
+                           depends=[months, on.isoformat(), orgs, groups])
 
 
-def _compute(months: int, on: datetime.date) -> dict[str, Any]:
+def _compute(months: int, on: datetime.date, orgs: list[dict[str, str]],
+             groups: list[dict[str, str]]) -> dict[str, Any]:
     period = months_until(on, months)
 
     total, facets = visibility.facet_counts(
         None, ["organization", "groups", "tahun", "res_format", "satudata_stars", CREATED_MONTH])
 
-    orgs = groups_of_type(organization=True)
-    groups = groups_of_type(organization=False)
     org_title = {o["name"]: o["display_name"] for o in orgs}
 
     usage = _usage(period)

@@ -51,6 +51,11 @@ def _check_csrf() -> None:
         tk.abort(400, tk._("The form has expired; open the page again and resend it"))
 
 
+def _refused(error: tk.ValidationError) -> Any:
+    """400 with the messages of a filter the action refused."""
+    return tk.abort(400, "; ".join(str(m) for msgs in error.error_dict.values() for m in msgs))
+
+
 def _organizations() -> list[dict[str, str]]:
     return statistics.groups_of_type(organization=True)
 
@@ -168,7 +173,7 @@ def inventaris_download(fmt: str):
     try:
         datasets = inventory.matching(context, _inventory_filters())
     except tk.ValidationError as e:
-        return tk.abort(400, "; ".join(str(m) for msgs in e.error_dict.values() for m in msgs))
+        return _refused(e)
     cols = inventory.columns(context["auth_user_obj"])
     if fmt == "csv":
         # Streamed: the first lines leave while the rest of the catalogue is read.
@@ -201,7 +206,7 @@ def jadwal_rilis():
     try:
         result = _calendar(limit=ROWS_PER_SECTION)
     except tk.ValidationError as e:
-        return tk.abort(400, "; ".join(str(m) for msgs in e.error_dict.values() for m in msgs))
+        return _refused(e)
     owner_org = request.args.get("owner_org") or ""
     return tk.render("satudata/jadwal_rilis.html", {
         "result": result, "organizations": _organizations(), "owner_org": owner_org,
@@ -213,7 +218,7 @@ def jadwal_rilis_download(fmt: str):
     try:
         result = _calendar()
     except tk.ValidationError as e:
-        return tk.abort(400, "; ".join(str(m) for msgs in e.error_dict.values() for m in msgs))
+        return _refused(e)
     if fmt == "csv":
         return Response(calendar.to_csv(result), content_type="text/csv; charset=utf-8",
                         headers={"Content-Disposition": 'attachment; filename="jadwal-rilis.csv"'})
@@ -234,7 +239,7 @@ def kualitas():
     except tk.NotAuthorized:
         return _login_or_403("satudata_services.kualitas", tk._("Only the Walidata can see the data quality report"))
     except tk.ValidationError as e:
-        return tk.abort(400, "; ".join(str(m) for msgs in e.error_dict.values() for m in msgs))
+        return _refused(e)
     return tk.render("satudata/kualitas.html", {"report": report, "organizations": _organizations(),
                                                  "owner_org": request.args.get("owner_org", ""),
                                                  "rows_per_section": ROWS_PER_SECTION})
