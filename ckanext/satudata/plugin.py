@@ -11,8 +11,8 @@ import ckan.plugins.toolkit as tk
 from ckan.common import CKANConfig
 from ckan.lib.plugins import DefaultTranslation
 
-from ckanext.satudata import (dataapi, harvesting, notifications, search, sessions, throttle, uploads, visibility,
-                               workflow)
+from ckanext.satudata import (dataapi, harvesting, notifications, rdf, search, sessions, throttle, uploads,
+                               visibility, workflow)
 from ckanext.satudata.helpers import get_helpers
 from ckanext.satudata.logic.action import get_actions
 from ckanext.satudata.logic.auth import get_auth_functions
@@ -45,6 +45,7 @@ class SatudataPlugin(p.SingletonPlugin, DefaultTranslation, visibility.SatudataP
         tk.add_template_directory(config, "templates")
         tk.add_public_directory(config, "public")
         tk.add_resource("assets", "satudata")
+        rdf.register_serializers()
 
     # ITranslation
     def i18n_directory(self) -> str:

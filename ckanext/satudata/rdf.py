@@ -41,7 +41,9 @@ import ckan.plugins.toolkit as tk
 from ckanext.dcat.profiles import RDFProfile
 from ckanext.dcat.profiles.base import DCAT, DCT, FOAF, LOCN, RDF, SKOS, VCARD, XSD
 from ckanext.dcat.utils import catalog_uri
+import rdflib
 from rdflib import BNode, Literal, Namespace, URIRef
+from rdflib.plugins.serializers.turtle import TurtleSerializer as _RdflibTurtleSerializer
 
 from ckanext.satudata import reference, tables
 
@@ -501,3 +503,35 @@ class SatudataProfile(RDFProfile):
             if group is not None and not group.is_organization and group.state == "active":
                 groups.append({"name": group.name})
         return groups
+
+
+# ---------------------------------------------------------------------------
+# Writing Turtle
+
+
+class TurtleSerializer(_RdflibTurtleSerializer):
+    """rdflib's Turtle serializer, writing the same bytes sooner.
+
+    rdflib 7 tries to shorten every IRI of every triple to ``prefix:name``.
+    For an IRI under none of the graph's prefixes (every dataset, distribution
+    and download address of a catalogue page) that fails each time without
+    being remembered, and adds the IRI's "namespace" to a lookup tree first,
+    so each further IRI is compared with more of them: a page of 100 datasets
+    paid ~100 ms for it. Such an IRI is written in full (``<...>``) either way;
+    this serializer writes it in full without asking. Predicates and IRIs under
+    a bound prefix go through rdflib as before (a test compares the bytes)."""
+
+    def serialize(self, *args: Any, **kwargs: Any) -> None:
+        self._bound = tuple(str(namespace) for _prefix, namespace in self.store.namespaces())
+        super().serialize(*args, **kwargs)
+
+    def get_pname(self, uri: Any, gen_prefix: bool = True) -> Optional[str]:
+        if not gen_prefix and isinstance(uri, URIRef) and not str.startswith(uri, self._bound):
+            return None
+        return super().get_pname(uri, gen_prefix)
+
+
+def register_serializers() -> None:
+    """Use ``TurtleSerializer`` wherever rdflib writes Turtle (DCAT pages)."""
+    for name in ("turtle", "ttl", "text/turtle"):
+        rdflib.plugin.register(name, rdflib.serializer.Serializer, __name__, "TurtleSerializer")
