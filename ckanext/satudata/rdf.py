@@ -34,6 +34,7 @@ from __future__ import annotations
 
 import json
 import re
+import weakref
 from typing import Any, Optional
 
 import ckan.model as model
@@ -138,6 +139,10 @@ def frekuensi_for(uri_or_code: str) -> Optional[str]:
     return _FREQUENCY_NEAREST.get(code)
 
 
+# Per graph (a catalogue page, one dataset's RDF): the shared things described so far.
+_DESCRIBED: "weakref.WeakKeyDictionary[Any, set[URIRef]]" = weakref.WeakKeyDictionary()
+
+
 class SatudataProfile(RDFProfile):
     """The Kutai Timur fields on top of ``euro_dcat_ap_3``."""
 
@@ -158,7 +163,8 @@ class SatudataProfile(RDFProfile):
         access = "PUBLIC" if not _bool(dataset_dict.get("private", False)) else "NON_PUBLIC"
         g.remove((dataset_ref, DCT.accessRights, None))
         g.add((dataset_ref, DCT.accessRights, EU_ACCESS_RIGHT[access]))
-        g.add((EU_ACCESS_RIGHT[access], RDF.type, DCT.RightsStatement))
+        if self._first_description(EU_ACCESS_RIGHT[access]):
+            g.add((EU_ACCESS_RIGHT[access], RDF.type, DCT.RightsStatement))
         g.add((dataset_ref, DCT.language, EU_LANGUAGE.IND))
 
         self._license_to_graph(dataset_dict, dataset_ref)
@@ -174,7 +180,8 @@ class SatudataProfile(RDFProfile):
         if frequency:
             g.remove((dataset_ref, DCT.accrualPeriodicity, None))
             g.add((dataset_ref, DCT.accrualPeriodicity, EU_FREQUENCY[frequency]))
-            g.add((EU_FREQUENCY[frequency], RDF.type, DCT.Frequency))
+            if self._first_description(EU_FREQUENCY[frequency]):
+                g.add((EU_FREQUENCY[frequency], RDF.type, DCT.Frequency))
 
         if dataset_dict.get("tahun") not in (None, ""):
             period = BNode()
@@ -196,8 +203,9 @@ class SatudataProfile(RDFProfile):
         for group in dataset_dict.get("groups") or []:
             theme = URIRef(f"{site}/group/{group['name']}")
             g.add((dataset_ref, DCAT.theme, theme))
-            g.add((theme, RDF.type, SKOS.Concept))
-            g.add((theme, SKOS.prefLabel, Literal(group.get("title") or group["name"], lang="id")))
+            if self._first_description(theme):
+                g.add((theme, RDF.type, SKOS.Concept))
+                g.add((theme, SKOS.prefLabel, Literal(group.get("title") or group["name"], lang="id")))
 
         self._dictionary_to_graph(dataset_dict)
 
@@ -253,6 +261,17 @@ class SatudataProfile(RDFProfile):
                 if info.get("satuan"):
                     g.add((column, SATUDATA.unit, Literal(info["satuan"], lang="id")))
 
+    def _first_description(self, node: URIRef) -> bool:
+        """True the first time this graph is given the description of ``node``,
+        a thing many datasets share (area, level, licence, Instansi, Tematik,
+        vocabulary term): a catalogue page describes each once, not per dataset
+        (adding the same triples again changes nothing but costs rdflib time)."""
+        described = _DESCRIBED.setdefault(self.g, set())
+        if node in described:
+            return False
+        described.add(node)
+        return True
+
     @staticmethod
     def _list(value: Any) -> list[str]:
         if isinstance(value, str):
@@ -272,7 +291,7 @@ class SatudataProfile(RDFProfile):
         for subject in subjects:
             if (subject, DCT.license, None) not in self.g:
                 self.g.add((subject, DCT.license, target))
-        if isinstance(target, URIRef):
+        if isinstance(target, URIRef) and self._first_description(target):
             self.g.add((target, RDF.type, DCT.LicenseDocument))
             self.g.add((target, DCT.identifier, Literal(license_id)))
             if dataset_dict.get("license_title"):
@@ -290,7 +309,8 @@ class SatudataProfile(RDFProfile):
             self.g.add((agent, FOAF.name, Literal(org.get("title") or org["name"])))
             agents = [agent]
         for agent in agents:
-            self.g.add((agent, SKOS.notation, Literal(org["name"])))
+            if self._first_description(agent):
+                self.g.add((agent, SKOS.notation, Literal(org["name"])))
 
     def _contact_to_graph(self, dataset_dict: dict[str, Any], dataset_ref: URIRef) -> None:
         if not (dataset_dict.get("maintainer") or dataset_dict.get("maintainer_email")):
@@ -313,6 +333,8 @@ class SatudataProfile(RDFProfile):
         g = self.g
         node = concept_uri("wilayah", area["code"])
         g.add((subject, DCT.spatial, node))
+        if not self._first_description(node):
+            return
         g.add((node, RDF.type, DCT.Location))
         g.add((node, RDF.type, SKOS.Concept))
         g.add((node, SKOS.inScheme, SATUDATA.kodeWilayah))
@@ -328,6 +350,8 @@ class SatudataProfile(RDFProfile):
         g = self.g
         node = concept_uri("level", value)
         g.add((subject, SATUDATA.presentationLevel, node))
+        if not self._first_description(node):
+            return
         g.add((node, RDF.type, SKOS.Concept))
         g.add((node, SKOS.inScheme, SATUDATA.levelPenyajian))
         g.add((node, SKOS.notation, Literal(value)))
