@@ -602,9 +602,10 @@ def package_search(next_action, context: Context, data_dict: DataDict):
         raise tk.ValidationError({"q": [security.search_refusal()]})
     if not context.get("ignore_auth"):
         sees_names = visibility.names_people(visibility.user_of(context))
-        for pkg_dict in result.get("results") or []:
-            if isinstance(pkg_dict, dict):
-                visibility.show_roles(pkg_dict, sees_names)
+        shown = [d for d in result.get("results") or [] if isinstance(d, dict) and not sees_names(d)]
+        visibility.know_roles({d[f] for d in shown for f in visibility.PEOPLE_FIELDS if d.get(f)})
+        for pkg_dict in shown:
+            visibility.show_roles(pkg_dict, sees_names)
     return result
 
 

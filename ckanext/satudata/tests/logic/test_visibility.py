@@ -431,3 +431,27 @@ def test_the_public_reads_roles_not_usernames(portal, make_dataset, api, app):
         shown = _call(api, "package_show", user, id=dataset["id"])
         assert shown["approval_submitted_by"] == portal.editor["name"]
         assert shown["approval_by"] == portal.walidata["name"]
+
+
+def test_roles_read_for_a_whole_page_agree_with_the_role_of_each_person(portal, app):
+    """A search or catalogue page reads the roles of all the people it names in
+    one query (``know_roles``); the answer is ``roles.is_walidata``/``is_pembina``'s
+    for every kind of person, by username or by id, and for a name nobody has."""
+    from flask import g
+
+    from ckanext.satudata import visibility
+    from ckanext.satudata.logic import roles
+    helpers.call_action("organization_member_create", ctx(portal.sysadmin), id="diskominfo",
+                        username=portal.outsider["name"], role="member")  # a member of the Walidata's is not one
+    people = [portal.sysadmin, portal.walidata, portal.pembina, portal.editor, portal.admin, portal.member,
+              portal.other_editor, portal.outsider]
+    refs = [p["name"] for p in people] + [portal.walidata["id"], portal.pembina["id"], "tidak-ada"]
+    with app.flask_app.test_request_context("/"):
+        visibility.know_roles(set(refs))
+        read = {ref: g.satudata_roles[ref] for ref in refs}
+    expected = {ref: "walidata" if roles.is_walidata(ref) else "pembina" if roles.is_pembina(ref) else "produsen"
+                for ref in refs}
+    assert read == expected
+    assert {read[portal.sysadmin["name"]], read[portal.walidata["id"]], read[portal.pembina["name"]],
+            read[portal.outsider["name"]]} == {"walidata", "pembina", "produsen"}
+    assert read[portal.outsider["name"]] == read["tidak-ada"] == "produsen"
