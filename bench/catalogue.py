@@ -1,5 +1,6 @@
 """A generated catalogue for the benchmarks: DATASETS approved public datasets over
-40 Instansi and 12 Tematik with the Kutai Timur fields and 1–3 links each.
+40 Instansi and 12 Tematik with the Kutai Timur fields and 1–3 links each, submitted
+by a Produsen Data of their Instansi and verified by the Walidata.
 
 Used by bench/services.py and bench/search.py on an isolated test database, which
 it EMPTIES (never a portal's data).
@@ -35,6 +36,16 @@ def fill(datasets: int, organizations: int = 40, tematik: int = 12,
                                 title=f"Dinas Bench {i:02d}") for i in range(organizations)]
     for i in range(tematik):
         helpers.call_action("group_create", dict(context), name=f"tematik-{i}", title=f"Tematik {i}")
+    # The people of the workflow, as a portal has them: the Walidata (an editor of
+    # the default Walidata Instansi) verified every dataset a Produsen Data of its
+    # Instansi submitted; pages name them (as roles for the public).
+    helpers.call_action("organization_create", dict(context), name="diskominfo", title="Diskominfo Staper")
+    people = ["walidata-bench"] + [f"produsen-{i:02d}" for i in range(organizations)]
+    for n, person in enumerate(people):
+        helpers.call_action("user_create", {"ignore_auth": True}, name=person, email=f"{person}@example.com",
+                            password="Bench#Satudata2026")
+        helpers.call_action("organization_member_create", dict(context), username=person, role="editor",
+                            id="diskominfo" if n == 0 else orgs[n - 1]["id"])
     started = time.perf_counter()
     ids = []
     for i in range(datasets):
@@ -49,7 +60,8 @@ def fill(datasets: int, organizations: int = 40, tematik: int = 12,
                                   groups=[{"name": f"tematik-{i % tematik}"}], resources=links)
         obj = model.Package.get(pkg["id"])
         obj.extras = dict(obj.extras, approval_status="approved", approval_at="2025-06-02T10:00:00",
-                          approval_submitted_at="2025-06-01T10:00:00")
+                          approval_submitted_at="2025-06-01T10:00:00", approval_by="walidata-bench",
+                          approval_submitted_by=f"produsen-{i % organizations:02d}")
         ids.append((pkg["id"], pkg["name"], pkg["resources"][0]["id"]))
     model.Session.commit()
     if not index:
