@@ -11,8 +11,8 @@ is stale.
 
 Owners: the usage figures (``services/usage.py``: forgotten by each usage
 summary; the statistics also keyed by the index version), the DCAT catalogue
-pages (``logic/interop.py``) and the release calendar (``services/calendar.py``),
-keyed by the index version.
+pages (``logic/interop.py``), the release calendar (``services/calendar.py``) and
+the quality report (``services/quality.py``, per asker), keyed by the index version.
 """
 from __future__ import annotations
 

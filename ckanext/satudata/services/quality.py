@@ -2,11 +2,13 @@
 the Walidata's reports per Instansi: overdue datasets and completeness ranking."""
 from __future__ import annotations
 
+import json
 from collections import defaultdict
 from typing import Any, Optional
 
+import ckan.plugins.toolkit as tk
 
-from ckanext.satudata import common, visibility
+from ckanext.satudata import cache, common, visibility
 from ckanext.satudata.services import completeness, freshness, stars
 
 
@@ -24,6 +26,10 @@ def dataset_quality(dataset: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+# A kept report of more than this many bytes (tens of thousands of overdue datasets) is computed again instead.
+KEPT_REPORT_MAX_BYTES = 16 * 1024 * 1024
+
+
 def report(user: Any, owner_org: Optional[str] = None, details: bool = True) -> dict[str, Any]:
     """Every active dataset ``user`` may see (the Walidata: all), grouped by
     Instansi: overdue datasets, freshness share and average completeness;
@@ -32,9 +38,22 @@ def report(user: Any, owner_org: Optional[str] = None, details: bool = True) -> 
     The counts and averages are two facet queries over what indexing stored
     (search.py), whatever the catalogue's size; of the overdue datasets, a few
     stored fields are read, and only with ``details`` (the SPBE evidence needs the
-    figures alone). A dataset's own completeness and what it misses:
-    ``satudata_dataset_quality``."""
+    figures alone). The report is kept in Redis while the search index, the
+    day, the grace days, the names of the Instansi and what the asker may see
+    (who they are and their permission labels) stay the same. A dataset's own completeness and
+    what it misses: ``satudata_dataset_quality``."""
+    from ckanext.satudata.services.statistics import groups_of_type
     fq = common.instansi_filter(owner_org) if owner_org else ""
+    names = {o["id"]: (o["name"], o["display_name"]) for o in groups_of_type(organization=True)}
+    labels = visibility.user_labels(user)  # and the asker's own drafts, hence the name too
+    depends = [visibility.context_of(user)["user"], sorted(labels) if labels is not None else "everything", fq,
+               details, freshness.today().isoformat(),
+               tk.config.get("ckanext.satudata.freshness.grace_days"), names]
+    return cache.for_index("quality-report", lambda: _report(user, fq, details, names), depends,
+                           keep=lambda value: len(json.dumps(value)) <= KEPT_REPORT_MAX_BYTES)
+
+
+def _report(user: Any, fq: str, details: bool, names: dict[str, tuple[str, str]]) -> dict[str, Any]:
     per_org: dict[str, dict[str, Any]] = defaultdict(lambda: {"datasets": 0, "score_sum": 0, "overdue": []})
     _total, facets = visibility.facet_counts(user, [completeness.INDEX_FIELD], fq=fq)
     for value, item in facets[completeness.INDEX_FIELD].items():
@@ -42,8 +61,6 @@ def report(user: Any, owner_org: Optional[str] = None, details: bool = True) -> 
         per_org[org_id]["datasets"] += item["count"]
         per_org[org_id]["score_sum"] += int(score) * item["count"]
     overdue_fq = f"{fq} {freshness.overdue_fq()}".strip()
-    from ckanext.satudata.services.statistics import groups_of_type
-    names = {o["id"]: (o["name"], o["display_name"]) for o in groups_of_type(organization=True)}
     overdue_counts: dict[str, int] = {}
     if details:
         # A few stored fields of each overdue dataset, not the dataset whole.
