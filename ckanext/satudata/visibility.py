@@ -234,52 +234,21 @@ def _role(name: str) -> str:
     """``walidata``, ``pembina`` or ``produsen``: asked once per person and
     request (a search page names the same few people again and again)."""
     from flask import g, has_app_context
-    cache = None
-    if has_app_context():
-        cache = g.setdefault("satudata_roles", {})
-        if name in cache:
-            return cache[name]
-    role = "walidata" if roles.is_walidata(name) else "pembina" if roles.is_pembina(name) else "produsen"
-    if cache is not None:
-        cache[name] = role
-    return role
+    if not has_app_context():
+        return roles.workflow_roles([name])[name]
+    know_roles({name})
+    return g.satudata_roles[name]
 
 
 def know_roles(names: set[str]) -> None:
-    """Reads the roles of these people (usernames or ids) in one query into the
-    request's cache of ``_role``: a search or catalogue page names dozens of
-    producers, each asked with two or three queries otherwise. Same answer as
-    ``roles.is_walidata``/``is_pembina`` (test in ``test_visibility``)."""
+    """Reads the roles of these people (usernames or ids) into the request's
+    cache of ``_role``, all in one query: a search or catalogue page names
+    dozens of producers."""
     from flask import g, has_app_context
     if not has_app_context():
         return
     cache = g.setdefault("satudata_roles", {})
-    wanted = sorted(n for n in names if n and n not in cache)
-    if not wanted:
-        return
-    walidata_org = tk.config.get("ckanext.satudata.walidata_org")
-    pembina_org = tk.config.get("ckanext.satudata.pembina_org")
-    rows = model.Session.execute(sa.text(
-        'SELECT u.name, u.id, u.sysadmin, g.name FROM "user" u'
-        " LEFT JOIN member m ON m.table_id = u.id AND m.table_name = 'user' AND m.state = 'active'"
-        " AND m.capacity IN :capacities"
-        ' LEFT JOIN "group" g ON g.id = m.group_id AND g.is_organization AND g.state = \'active\''
-        " AND g.name IN (:walidata, :pembina)"
-        " WHERE u.name IN :names OR u.id IN :names"
-    ).bindparams(sa.bindparam("names", expanding=True), sa.bindparam("capacities", expanding=True)),
-        {"names": wanted, "capacities": list(roles.PRODUCER_CAPACITIES), "walidata": walidata_org,
-         "pembina": pembina_org}).all()
-    found: dict[str, set[str]] = {}
-    for name, user_id, sysadmin, org in rows:
-        kinds = found.setdefault(name, set())
-        found.setdefault(user_id, kinds)
-        if sysadmin or org == walidata_org:
-            kinds.add("walidata")
-        elif org == pembina_org:
-            kinds.add("pembina")
-    for name in wanted:
-        kinds = found.get(name, set())
-        cache[name] = "walidata" if "walidata" in kinds else "pembina" if "pembina" in kinds else "produsen"
+    cache.update(roles.workflow_roles(n for n in names if n not in cache))
 
 
 def show_roles(pkg_dict: dict[str, Any], sees_names: Callable[[dict[str, Any]], bool]) -> None:

@@ -6,11 +6,12 @@
 """
 from __future__ import annotations
 
-from typing import Optional, Union
+from typing import Iterable, Optional, Union
 
 import ckan.authz as authz
 import ckan.model as model
 import ckan.plugins.toolkit as tk
+import sqlalchemy as sa
 
 PRODUCER_CAPACITIES = ("admin", "editor")
 
@@ -67,6 +68,35 @@ def is_pembina(user: UserRef) -> bool:
         return False
     org = tk.config.get("ckanext.satudata.pembina_org")
     return _capacity_in(u, org) in PRODUCER_CAPACITIES
+
+
+def workflow_roles(refs: Iterable[str]) -> dict[str, str]:
+    """``{username or id: "walidata" | "pembina" | "produsen"}`` for many people
+    in one query, as ``is_walidata`` then ``is_pembina`` answer one by one
+    (everyone else, and a name nobody has, is "produsen")."""
+    refs = sorted({r for r in refs if r})
+    if not refs:
+        return {}
+    walidata_org = tk.config.get("ckanext.satudata.walidata_org")
+    pembina_org = tk.config.get("ckanext.satudata.pembina_org")
+    rows = (model.Session.query(model.User.name, model.User.id, model.User.sysadmin, model.Group.name)
+            .outerjoin(model.Member, sa.and_(model.Member.table_id == model.User.id,
+                                             model.Member.table_name == "user", model.Member.state == "active",
+                                             model.Member.capacity.in_(PRODUCER_CAPACITIES)))
+            .outerjoin(model.Group, sa.and_(model.Group.id == model.Member.group_id,
+                                            model.Group.is_organization.is_(True), model.Group.state == "active",
+                                            model.Group.name.in_([walidata_org, pembina_org])))
+            .filter(sa.or_(model.User.name.in_(refs), model.User.id.in_(refs)))
+            .all())
+    kinds: dict[str, set[str]] = {}
+    for name, user_id, sysadmin, org_name in rows:
+        found = kinds.setdefault(name, set())
+        kinds.setdefault(user_id, found)
+        if sysadmin or org_name == walidata_org:
+            found.add("walidata")
+        elif org_name == pembina_org:
+            found.add("pembina")
+    return {ref: next((k for k in ("walidata", "pembina") if k in kinds.get(ref, ())), "produsen") for ref in refs}
 
 
 def producer_org_ids(user: UserRef) -> list[str]:

@@ -435,8 +435,9 @@ def test_the_public_reads_roles_not_usernames(portal, make_dataset, api, app):
 
 def test_roles_read_for_a_whole_page_agree_with_the_role_of_each_person(portal, app):
     """A search or catalogue page reads the roles of all the people it names in
-    one query (``know_roles``); the answer is ``roles.is_walidata``/``is_pembina``'s
-    for every kind of person, by username or by id, and for a name nobody has."""
+    one query (``roles.workflow_roles``); the answer is ``roles.is_walidata``/
+    ``is_pembina``'s for every kind of person, by username or by id, and for a
+    name nobody has."""
     from flask import g
 
     from ckanext.satudata import visibility
