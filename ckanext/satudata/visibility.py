@@ -255,6 +255,7 @@ def show_roles(pkg_dict: dict[str, Any], sees_names: Callable[[dict[str, Any]], 
     """Replace usernames in ``pkg_dict`` by roles unless the asker sees names."""
     if sees_names(pkg_dict):
         return
+    know_roles({pkg_dict[f] for f in PEOPLE_FIELDS if pkg_dict.get(f)})  # both people, one query
     for field in PEOPLE_FIELDS:
         if pkg_dict.get(field):
             pkg_dict[field] = role_of(field, pkg_dict[field], pkg_dict)
