@@ -221,34 +221,38 @@ def names_people(user: Any) -> Callable[[dict[str, Any]], bool]:
 def role_of(field: str, name: str, pkg_dict: dict[str, Any]) -> str:
     """How the public reads a person of the workflow: "Walidata", "Pembina Data"
     or "Produsen Data <Instansi>"."""
-    role = _role(name)
-    if role == "walidata":
-        return tk._("Walidata")
-    if role == "pembina" and field == "approval_by":
-        return tk._("Pembina Data")
-    org = (pkg_dict.get("organization") or {}).get("title") or ""
-    return tk._("Produsen Data {instansi}").format(instansi=org).strip()
+    role = _request_memo("satudata_roles", name, lambda: roles.workflow_roles([name])[name])
+    if role == "pembina" and field != "approval_by":
+        role = "produsen"
+    org = (pkg_dict.get("organization") or {}).get("title") or "" if role == "produsen" else ""
+    return _request_memo("satudata_role_labels", (role, org), lambda: (
+        tk._("Walidata") if role == "walidata" else tk._("Pembina Data") if role == "pembina"
+        else tk._("Produsen Data {instansi}").format(instansi=org).strip()))
 
 
-def _role(name: str) -> str:
-    """``walidata``, ``pembina`` or ``produsen``: asked once per person and
-    request (a search page names the same few people again and again)."""
+def _request_memo(name: str, key: Any, compute: Callable[[], Any]) -> Any:
+    """``compute()``, once per ``key`` and request (in ``flask.g.<name>``): a
+    page of results names the same few people, roles and Instansi again and again."""
     from flask import g, has_app_context
     if not has_app_context():
-        return roles.workflow_roles([name])[name]
-    know_roles({name})
-    return g.satudata_roles[name]
+        return compute()
+    memo = g.setdefault(name, {})
+    if key not in memo:
+        memo[key] = compute()
+    return memo[key]
 
 
 def know_roles(names: set[str]) -> None:
     """Reads the roles of these people (usernames or ids) into the request's
-    cache of ``_role``, all in one query: a search or catalogue page names
-    dozens of producers."""
+    memo that ``role_of`` reads, all in one query: a search or catalogue page
+    names dozens of producers."""
     from flask import g, has_app_context
     if not has_app_context():
         return
-    cache = g.setdefault("satudata_roles", {})
-    cache.update(roles.workflow_roles(n for n in names if n not in cache))
+    memo = g.setdefault("satudata_roles", {})
+    missing = [n for n in names if n not in memo]
+    if missing:
+        memo.update(roles.workflow_roles(missing))
 
 
 def show_roles(pkg_dict: dict[str, Any], sees_names: Callable[[dict[str, Any]], bool]) -> None:
