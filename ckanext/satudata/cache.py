@@ -12,7 +12,9 @@ is stale.
 Owners: the usage figures (``services/usage.py``: forgotten by each usage
 summary; the statistics also keyed by the index version), the DCAT catalogue
 pages (``logic/interop.py``), the release calendar (``services/calendar.py``) and
-the quality report (``services/quality.py``, per asker), keyed by the index version.
+the quality report (``services/quality.py``, per asker), keyed by the index version;
+the roles of people (``logic/roles.py``), keyed by a version raised by every
+committed change to memberships, users or Instansi (``version``/``bump``).
 """
 from __future__ import annotations
 
@@ -30,9 +32,17 @@ def _key(suffix: str) -> str:
     return f"{tk.config.get('ckan.site_id')}:satudata:cache:{suffix}"
 
 
+_client: Any = None
+
+
 def _redis() -> Any:
-    from ckan.lib.redis import connect_to_redis
-    return connect_to_redis()
+    """One client on core's connection pool: building a ``redis.Redis`` costs
+    more than the command it sends (0.2 ms), and pages ask Redis several times."""
+    global _client
+    from ckan.lib import redis as core_redis
+    if _client is None or _client.connection_pool is not core_redis._connection_pool:
+        _client = core_redis.connect_to_redis()
+    return _client
 
 
 def remembered(key: str, compute: Callable[[], Any], seconds: int = 3600,
@@ -63,6 +73,41 @@ def forget(prefix: str) -> None:
             redis.delete(key)
     except Exception:
         log.warning("Cached entries %s* could not be forgotten; they expire on their own", prefix)
+
+
+def version(name: str) -> Optional[str]:
+    """The current version of something kept in parts (``bump`` changes it), or
+    None when Redis is down (then nothing is kept)."""
+    try:
+        return (_redis().get(_key(f"version:{name}")) or b"0").decode()
+    except Exception:
+        return None
+
+
+def bump(name: str) -> None:
+    """A new version of ``name``: whatever was kept under the old one is never read again."""
+    try:
+        _redis().incr(_key(f"version:{name}"))
+    except Exception:
+        log.warning("The version of %s could not be raised", name)
+
+
+def fields_kept(key: str, fields: list[str]) -> dict[str, str]:
+    """The fields of the hash ``key`` that are kept (strings)."""
+    try:
+        values = _redis().hmget(_key(key), fields)
+    except Exception:
+        return {}
+    return {f: v.decode() for f, v in zip(fields, values) if v is not None}
+
+
+def keep_fields(key: str, mapping: dict[str, str], seconds: int = 3600) -> None:
+    try:
+        redis = _redis()
+        redis.hset(_key(key), mapping=mapping)
+        redis.expire(_key(key), seconds)
+    except Exception:
+        pass
 
 
 def index_state() -> Optional[dict[str, Any]]:

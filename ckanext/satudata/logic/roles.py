@@ -6,12 +6,15 @@
 """
 from __future__ import annotations
 
-from typing import Iterable, Optional, Union
+from typing import Any, Iterable, Optional, Union
 
 import ckan.authz as authz
 import ckan.model as model
 import ckan.plugins.toolkit as tk
 import sqlalchemy as sa
+import sqlalchemy.orm  # noqa: F401  (sa.orm.Session for the listeners)
+
+from ckanext.satudata import cache
 
 PRODUCER_CAPACITIES = ("admin", "editor")
 
@@ -83,14 +86,33 @@ _WORKFLOW_ROLES = sa.text(
 
 
 def workflow_roles(refs: Iterable[str]) -> dict[str, str]:
-    """``{username or id: "walidata" | "pembina" | "produsen"}`` for many people
-    in one query, as ``is_walidata`` then ``is_pembina`` answer one by one
-    (everyone else, and a name nobody has, is "produsen")."""
+    """``{username or id: "walidata" | "pembina" | "produsen"}`` for many people,
+    as ``is_walidata`` then ``is_pembina`` answer one by one (everyone else, and
+    a name nobody has, is "produsen").
+
+    Every search result and catalogue page names people by these roles, so
+    the answers are kept in Redis under a version that every committed change
+    to a membership, a user or an Instansi raises (``_note_changes``): the
+    next page after a change asks the database again. Redis down: asked every
+    time."""
     refs = sorted({r for r in refs if r})
     if not refs:
         return {}
     walidata_org = tk.config.get("ckanext.satudata.walidata_org")
     pembina_org = tk.config.get("ckanext.satudata.pembina_org")
+    version = cache.version(ROLES)
+    key = f"{ROLES}:{version}:{walidata_org}:{pembina_org}"
+    found = cache.fields_kept(key, refs) if version is not None else {}
+    missing = [r for r in refs if r not in found]
+    if missing:
+        asked = _workflow_roles(missing, walidata_org, pembina_org)
+        if version is not None:
+            cache.keep_fields(key, asked)
+        found.update(asked)
+    return found
+
+
+def _workflow_roles(refs: list[str], walidata_org: str, pembina_org: str) -> dict[str, str]:
     # Plain SQL: a page asks this once per request, and the ORM took 1 ms of it.
     rows = model.Session.execute(_WORKFLOW_ROLES, {
         "refs": refs, "capacities": list(PRODUCER_CAPACITIES), "orgs": [walidata_org, pembina_org]}).all()
@@ -103,6 +125,35 @@ def workflow_roles(refs: Iterable[str]) -> dict[str, str]:
         elif org_name == pembina_org:
             found.add("pembina")
     return {ref: next((k for k in ("walidata", "pembina") if k in kinds.get(ref, ())), "produsen") for ref in refs}
+
+
+ROLES = "workflow-roles"
+
+
+@sa.event.listens_for(sa.orm.Session, "after_flush")
+def _note_changes(session: sa.orm.Session, _flush_context: Any) -> None:
+    """Remember that this transaction changed what ``workflow_roles`` reads: a
+    membership, a user's name, sysadmin flag or state, an Instansi's name or
+    state (actions, the ``ckan sysadmin`` command, anything through the ORM)."""
+    for obj in list(session.new) + list(session.dirty) + list(session.deleted):
+        if (isinstance(obj, model.Member) and obj.table_name == "user") or (
+                isinstance(obj, (model.User, model.Group)) and (
+                    obj in session.new or obj in session.deleted
+                    or any(sa.inspect(obj).attrs[a].history.has_changes()
+                           for a in ("name", "state", "sysadmin" if isinstance(obj, model.User) else "name")))):
+            session.info["satudata_roles_changed"] = True
+            return
+
+
+@sa.event.listens_for(sa.orm.Session, "after_commit")
+def _forget_roles(session: sa.orm.Session) -> None:
+    if session.info.pop("satudata_roles_changed", False):
+        cache.bump(ROLES)
+
+
+@sa.event.listens_for(sa.orm.Session, "after_rollback")
+def _keep_roles(session: sa.orm.Session) -> None:
+    session.info.pop("satudata_roles_changed", None)
 
 
 def producer_org_ids(user: UserRef) -> list[str]:

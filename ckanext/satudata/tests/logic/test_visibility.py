@@ -456,3 +456,41 @@ def test_roles_read_for_a_whole_page_agree_with_the_role_of_each_person(portal, 
     assert {read[portal.sysadmin["name"]], read[portal.walidata["id"]], read[portal.pembina["name"]],
             read[portal.outsider["name"]]} == {"walidata", "pembina", "produsen"}
     assert read[portal.outsider["name"]] == read["tidak-ada"] == "produsen"
+
+
+def test_kept_roles_follow_every_change_of_membership_or_sysadmin_at_once(portal, make_dataset, api):
+    """The roles pages show are kept between requests, never past a committed
+    change: a membership of the Walidata's Instansi made or ended, a user made
+    sysadmin as ``ckan sysadmin add`` does (the model, no action), the
+    Walidata's Instansi deleted."""
+    from ckan import model
+    dataset = make_dataset("approved", title="Data Peran")
+    helpers.call_action("package_patch", {"ignore_auth": True}, id=dataset["id"])
+    pkg = model.Package.get(dataset["id"])
+    pkg.extras = dict(pkg.extras, approval_by=portal.member["name"])  # a member of Dinkes verified it
+    model.repo.commit_and_remove()
+    helpers.call_action("package_patch", {"ignore_auth": True}, id=dataset["id"], notes="diindeks ulang")
+
+    def verified_by():
+        return [_call(api, "package_show", None, id=dataset["id"])["approval_by"],
+                _call(api, "package_search", None, q="Peran")["results"][0]["approval_by"]]
+    assert verified_by() == ["Produsen Data Dinkes"] * 2
+    assert verified_by() == ["Produsen Data Dinkes"] * 2  # kept
+    helpers.call_action("organization_member_create", ctx(portal.sysadmin), id="diskominfo",
+                        username=portal.member["name"], role="editor")
+    assert verified_by() == ["Walidata"] * 2
+    helpers.call_action("organization_member_delete", ctx(portal.sysadmin), id="diskominfo",
+                        username=portal.member["name"])
+    assert verified_by() == ["Produsen Data Dinkes"] * 2
+    user = model.User.get(portal.member["name"])
+    user.sysadmin = True
+    model.repo.commit_and_remove()
+    assert verified_by() == ["Walidata"] * 2
+    user = model.User.get(portal.member["name"])
+    user.sysadmin = False
+    model.repo.commit_and_remove()
+    helpers.call_action("organization_member_create", ctx(portal.sysadmin), id="bps",
+                        username=portal.member["name"], role="admin")
+    assert verified_by() == ["Pembina Data"] * 2
+    helpers.call_action("organization_delete", ctx(portal.sysadmin), id="bps")
+    assert verified_by() == ["Produsen Data Dinkes"] * 2
