@@ -61,7 +61,8 @@ def fill(datasets: int, organizations: int = 40, tematik: int = 12,
         obj = model.Package.get(pkg["id"])
         obj.extras = dict(obj.extras, approval_status="approved", approval_at="2025-06-02T10:00:00",
                           approval_submitted_at="2025-06-01T10:00:00", approval_by="walidata-bench",
-                          approval_submitted_by=f"produsen-{i % organizations:02d}")
+                          approval_by_role="walidata", approval_submitted_by=f"produsen-{i % organizations:02d}",
+                          approval_submitted_by_role="produsen")
         ids.append((pkg["id"], pkg["name"], pkg["resources"][0]["id"]))
     model.Session.commit()
     if not index:

@@ -178,6 +178,7 @@ def prepare(datasets: int, inis: dict[str, str], fresh: bool) -> dict[str, float
     if fresh or _datasets("bench_stock") != datasets:
         _psql("drop database if exists bench_stock")
         _psql("create database bench_stock owner ckan template bench_portal")
+    _ckan(inis["portal"], "db", "upgrade")  # the checkout's migrations, as a deployment runs them
     rates = {}
     for side in SIDES:  # always: the index must be what this checkout writes, and its speed is a figure
         seconds = _ckan(inis[side], "search-index", "rebuild")

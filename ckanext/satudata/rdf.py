@@ -87,8 +87,10 @@ WORKFLOW_TERMS = (
     ("approval_status", SATUDATA.verificationStatus, None),
     ("approval_note", SATUDATA.verificationNote, None),
     ("approval_by", SATUDATA.verifiedBy, None),
+    ("approval_by_role", SATUDATA.verifierRole, None),  # walidata, pembina or produsen, when they acted
     ("approval_at", SATUDATA.verifiedAt, XSD.dateTime),
     ("approval_submitted_by", SATUDATA.submittedBy, None),
+    ("approval_submitted_by_role", SATUDATA.submitterRole, None),
     ("approval_submitted_at", SATUDATA.submittedAt, XSD.dateTime),
     ("approval_changed_after", SATUDATA.changedAfterVerification, XSD.dateTime),
     ("approval_checks", SATUDATA.validationResults, RDF.JSON),

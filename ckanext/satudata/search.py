@@ -28,10 +28,11 @@ _FACETS = [
 ]
 _CHOICE_FACETS = ("frekuensi", "level_penyajian", "cakupan")
 CREATED_MONTH = "satudata_created_month"
-# Raised whenever before_dataset_index stores something new: `ckan satudata
+# Raised whenever before_dataset_index stores something new, or a migration
+# adds to the datasets the index copies (the stored roles): `ckan satudata
 # index-upgrade` (run by scripts/run.sh and the compose service) then rebuilds
 # the index once, so no page reads a field an older index lacks.
-INDEX_VERSION = "2026-12-approval-span-v2"
+INDEX_VERSION = "2026-12-stored-roles"
 
 
 def dataset_facets(facets_dict: "OrderedDict[str, Any]") -> "OrderedDict[str, Any]":

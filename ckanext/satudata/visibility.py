@@ -21,7 +21,7 @@ and read through the functions below:
 """
 from __future__ import annotations
 
-from typing import Any, Callable, Iterator, Optional
+from typing import Any, Callable, Iterable, Iterator, Optional
 
 import ckan.authz as authz
 import ckan.plugins.toolkit as tk
@@ -202,7 +202,7 @@ def hide_history(pkg: model.Package, deleted: bool = False) -> None:
 # ---------------------------------------------------------------------------
 # People: roles for the public, names for the workflow's own people
 
-PEOPLE_FIELDS = ("approval_by", "approval_submitted_by")
+PEOPLE_FIELDS = tuple(roles.ROLE_FIELDS)
 
 
 def names_people(user: Any) -> Callable[[dict[str, Any]], bool]:
@@ -220,8 +220,11 @@ def names_people(user: Any) -> Callable[[dict[str, Any]], bool]:
 
 def role_of(field: str, name: str, pkg_dict: dict[str, Any]) -> str:
     """How the public reads a person of the workflow: "Walidata", "Pembina Data"
-    or "Produsen Data <Instansi>"."""
-    role = _request_memo("satudata_roles", name, lambda: roles.workflow_roles([name])[name])
+    or "Produsen Data <Instansi>", from the role stored when they acted
+    (``roles.with_roles``) or, for a dataset from before roles were stored,
+    the role they have now."""
+    role = pkg_dict.get(roles.ROLE_FIELDS[field]) or _request_memo(
+        "satudata_roles", name, lambda: roles.workflow_roles([name])[name])
     if role == "pembina" and field != "approval_by":
         role = "produsen"
     org = (pkg_dict.get("organization") or {}).get("title") or "" if role == "produsen" else ""
@@ -233,24 +236,31 @@ def role_of(field: str, name: str, pkg_dict: dict[str, Any]) -> str:
 def _request_memo(name: str, key: Any, compute: Callable[[], Any]) -> Any:
     """``compute()``, once per ``key`` and request (in ``flask.g.<name>``): a
     page of results names the same few people, roles and Instansi again and again."""
-    from flask import g, has_app_context
-    if not has_app_context():
+    memo = _memo(name)
+    if memo is None:
         return compute()
-    memo = g.setdefault(name, {})
     if key not in memo:
         memo[key] = compute()
     return memo[key]
 
 
-def know_roles(names: set[str]) -> None:
-    """Reads the roles of these people (usernames or ids) into the request's
-    memo that ``role_of`` reads, all in one query: a search or catalogue page
-    names dozens of producers."""
+def _memo(name: str) -> Optional[dict[Any, Any]]:
     from flask import g, has_app_context
-    if not has_app_context():
-        return
-    memo = g.setdefault("satudata_roles", {})
-    missing = [n for n in names if n not in memo]
+    return g.setdefault(name, {}) if has_app_context() else None
+
+
+def unknown_roles(pkg_dicts: Iterable[dict[str, Any]]) -> set[str]:
+    """The people these datasets name without the role they acted in (datasets
+    from before roles were stored)."""
+    return {d[f] for d in pkg_dicts for f, role in roles.ROLE_FIELDS.items() if d.get(f) and not d.get(role)}
+
+
+def know_roles(names: set[str]) -> None:
+    """Reads the present roles of these people (usernames or ids) into the
+    request's memo that ``role_of`` reads, all in one query: a search or
+    catalogue page may name dozens of producers."""
+    memo = _memo("satudata_roles")
+    missing = [n for n in names if n not in memo] if memo is not None else []
     if missing:
         memo.update(roles.workflow_roles(missing))
 
@@ -259,7 +269,7 @@ def show_roles(pkg_dict: dict[str, Any], sees_names: Callable[[dict[str, Any]], 
     """Replace usernames in ``pkg_dict`` by roles unless the asker sees names."""
     if sees_names(pkg_dict):
         return
-    know_roles({pkg_dict[f] for f in PEOPLE_FIELDS if pkg_dict.get(f)})  # both people, one query
+    know_roles(unknown_roles([pkg_dict]))  # both people, one query
     for field in PEOPLE_FIELDS:
         if pkg_dict.get(field):
             pkg_dict[field] = role_of(field, pkg_dict[field], pkg_dict)

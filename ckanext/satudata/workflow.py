@@ -72,7 +72,7 @@ APPLYING = "satudata_revision_applying"
 WORKFLOW_FIELDS = (
     "approval_status", "approval_note", "approval_by", "approval_at",
     "approval_submitted_by", "approval_submitted_at", "approval_changed_after",
-    "approval_checks",
+    "approval_checks", *roles.ROLE_FIELDS.values(),
 )
 
 
@@ -202,6 +202,7 @@ def transition(context: dict[str, Any], pkg: model.Package, action: str, to_stat
     from_status = status_of(pkg)
     values = {"approval_status": to_status, "approval_note": note or ""}
     values.update(extra or {})
+    roles.with_roles(values)
     extras = dict(pkg.extras or {})
     for key, value in values.items():
         if value:
@@ -345,6 +346,7 @@ def import_values(existing: Optional[model.Package], submitter: str, note: str) 
     submitted = {"approval_status": PENDING, "approval_note": note,
                  "approval_submitted_by": submitter, "approval_submitted_at": now(),
                  "approval_by": "", "approval_at": "", "approval_changed_after": ""}
+    roles.with_roles(submitted)
     if existing is None:
         return submitted
     status = status_of(existing)

@@ -603,7 +603,7 @@ def package_search(next_action, context: Context, data_dict: DataDict):
     if not context.get("ignore_auth"):
         sees_names = visibility.names_people(visibility.user_of(context))
         shown = [d for d in result.get("results") or [] if isinstance(d, dict) and not sees_names(d)]
-        visibility.know_roles({d[f] for d in shown for f in visibility.PEOPLE_FIELDS if d.get(f)})
+        visibility.know_roles(visibility.unknown_roles(shown))
         for pkg_dict in shown:
             visibility.show_roles(pkg_dict, sees_names)
     return result

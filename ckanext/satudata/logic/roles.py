@@ -129,18 +129,47 @@ def _workflow_roles(refs: list[str], walidata_org: str, pembina_org: str) -> dic
 
 ROLES = "workflow-roles"
 
+# Who submitted and who verified a dataset, and the role each had when they
+# acted, stored beside the name by the workflow (``with_roles``): the public
+# reads "Walidata" for a verification made by the Walidata even after that
+# person has moved on, and a page reads the role with the dataset instead of
+# asking for it. Datasets verified before roles were stored have none, and
+# their people's roles are read as they are now (``workflow_roles``).
+ROLE_FIELDS = {"approval_by": "approval_by_role", "approval_submitted_by": "approval_submitted_by_role"}
+
+
+def with_roles(values: dict[str, Any]) -> dict[str, Any]:
+    """``values`` (approval fields about to be stored) with each named
+    person's present role beside their name, and an emptied name's role
+    emptied too."""
+    named = {field: values[field] for field in ROLE_FIELDS if field in values}
+    found = workflow_roles(named.values())
+    for field, name in named.items():
+        values[ROLE_FIELDS[field]] = found.get(name, "") if name else ""
+    return values
+
+
+# What ``workflow_roles`` reads of each kind of object besides memberships.
+_ROLE_ATTRIBUTES = {model.User: ("name", "state", "sysadmin"), model.Group: ("name", "state")}
+
 
 @sa.event.listens_for(sa.orm.Session, "after_flush")
 def _note_changes(session: sa.orm.Session, _flush_context: Any) -> None:
     """Remember that this transaction changed what ``workflow_roles`` reads: a
     membership, a user's name, sysadmin flag or state, an Instansi's name or
-    state (actions, the ``ckan sysadmin`` command, anything through the ORM)."""
-    for obj in list(session.new) + list(session.dirty) + list(session.deleted):
-        if (isinstance(obj, model.Member) and obj.table_name == "user") or (
-                isinstance(obj, (model.User, model.Group)) and (
-                    obj in session.new or obj in session.deleted
-                    or any(sa.inspect(obj).attrs[a].history.has_changes()
-                           for a in ("name", "state", "sysadmin" if isinstance(obj, model.User) else "name")))):
+    state (actions, the ``ckan sysadmin`` command, anything through the ORM).
+    Reads only the flush's own changed objects."""
+    if session.info.get("satudata_roles_changed"):
+        return
+    for obj in (*session.new, *session.dirty, *session.deleted):
+        if isinstance(obj, model.Member):
+            changed = obj.table_name == "user"
+        else:
+            watched = _ROLE_ATTRIBUTES.get(type(obj))
+            changed = watched is not None and (
+                obj in session.new or obj in session.deleted
+                or any(sa.inspect(obj).attrs[a].history.has_changes() for a in watched))
+        if changed:
             session.info["satudata_roles_changed"] = True
             return
 

@@ -17,7 +17,7 @@ import pytest
 
 from ckan.tests import helpers
 
-from ckanext.satudata.tests.conftest import ctx
+from ckanext.satudata.tests.conftest import complete_dataset, ctx
 
 ROLES = ("anonymous", "outsider", "member", "editor", "other_editor", "walidata", "pembina", "sysadmin")
 
@@ -433,6 +433,66 @@ def test_the_public_reads_roles_not_usernames(portal, make_dataset, api, app):
         assert shown["approval_by"] == portal.walidata["name"]
 
 
+def _without_stored_roles(extras):
+    from ckanext.satudata.logic import roles
+    return {k: v for k, v in extras.items() if k not in roles.ROLE_FIELDS.values()}
+
+
+def test_people_are_shown_in_the_role_they_acted_in(portal, make_dataset, api, app):
+    """The role of who submitted and who verified is stored when they act: a
+    Walidata who later leaves the Walidata's Instansi verified as the Walidata,
+    a Produsen who later joins it submitted as a Produsen Data. Nobody sets
+    these roles through the API."""
+    dataset = make_dataset("approved", title="Data Peran")
+    shown = _call(api, "package_show", portal.walidata, id=dataset["id"])
+    assert (shown["approval_by_role"], shown["approval_submitted_by_role"]) == ("walidata", "produsen")
+    helpers.call_action("organization_member_delete", ctx(portal.sysadmin), id="diskominfo",
+                        username=portal.walidata["name"])
+    helpers.call_action("organization_member_create", ctx(portal.sysadmin), id="diskominfo",
+                        username=portal.editor["name"], role="editor")
+    for user in (None, portal.outsider):
+        shown = _call(api, "package_show", user, id=dataset["id"])
+        assert (shown["approval_by"], shown["approval_submitted_by"]) == ("Walidata", "Produsen Data Dinkes")
+        found = _call(api, "package_search", user, q="Peran")["results"][0]
+        assert (found["approval_by"], found["approval_submitted_by"]) == ("Walidata", "Produsen Data Dinkes")
+    catalog = app.get("/catalog.ttl").get_data(as_text=True)
+    assert '"Produsen Data Dinkes"' in catalog and '"Walidata"' in catalog
+    forged = helpers.call_action("package_create", ctx(portal.other_editor), **complete_dataset(
+        portal.orgs["distan"]["id"], name="data-palsu", approval_by="walidata", approval_by_role="walidata",
+        approval_submitted_by_role="walidata"))
+    stored = helpers.call_action("package_show", {"ignore_auth": True}, id=forged["id"])
+    assert not {"approval_by", "approval_by_role", "approval_submitted_by_role"} & set(stored)
+
+
+def test_the_upgrade_stores_the_present_roles_of_earlier_datasets(portal, make_dataset):
+    """Datasets verified before roles were stored get, on ``ckan db upgrade``,
+    the role their people have now (what the public was shown until then)."""
+    import importlib.util
+    import pathlib
+
+    from ckan import model
+
+    import ckanext.satudata
+    versions = pathlib.Path(ckanext.satudata.__file__).parent / "migration" / "satudata" / "versions"
+    path = next(versions.glob("*_stored_workflow_roles.py"))
+    spec = importlib.util.spec_from_file_location("stored_workflow_roles", path)
+    migration = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(migration)
+    earlier = {"walidata": make_dataset("approved", title="Data Lama"),
+               "pembina": make_dataset("approved", title="Data Prioritas", prioritas=True)}
+    for dataset in earlier.values():
+        pkg = model.Package.get(dataset["id"])
+        pkg.extras = _without_stored_roles(pkg.extras)
+    model.repo.commit_and_remove()
+    migration.backfill(model.Session.connection(), "diskominfo", "bps")
+    model.repo.commit_and_remove()
+    stored = {kind: {k: v for k, v in model.Package.get(d["id"]).extras.items() if k.endswith("_role")}
+              for kind, d in earlier.items()}
+    assert stored == {
+        "walidata": {"approval_by_role": "walidata", "approval_submitted_by_role": "produsen"},
+        "pembina": {"approval_by_role": "pembina", "approval_submitted_by_role": "produsen"}}
+
+
 def test_roles_read_for_a_whole_page_agree_with_the_role_of_each_person(portal, app):
     """A search or catalogue page reads the roles of all the people it names in
     one query (``roles.workflow_roles``); the answer is ``roles.is_walidata``/
@@ -459,15 +519,17 @@ def test_roles_read_for_a_whole_page_agree_with_the_role_of_each_person(portal, 
 
 
 def test_kept_roles_follow_every_change_of_membership_or_sysadmin_at_once(portal, make_dataset, api):
-    """The roles pages show are kept between requests, never past a committed
-    change: a membership of the Walidata's Instansi made or ended, a user made
-    sysadmin as ``ckan sysadmin add`` does (the model, no action), the
-    Walidata's Instansi deleted."""
+    """The present roles that pages show for a dataset from before roles were
+    stored are kept between requests, never past a committed change: a
+    membership of the Walidata's Instansi made or ended, a user made sysadmin as
+    ``ckan sysadmin add`` does (the model, no action), the Walidata's Instansi
+    deleted."""
     from ckan import model
     dataset = make_dataset("approved", title="Data Peran")
     helpers.call_action("package_patch", {"ignore_auth": True}, id=dataset["id"])
     pkg = model.Package.get(dataset["id"])
-    pkg.extras = dict(pkg.extras, approval_by=portal.member["name"])  # a member of Dinkes verified it
+    # Verified by a member of Dinkes before roles were stored with the people.
+    pkg.extras = dict(_without_stored_roles(pkg.extras), approval_by=portal.member["name"])
     model.repo.commit_and_remove()
     helpers.call_action("package_patch", {"ignore_auth": True}, id=dataset["id"], notes="diindeks ulang")
 

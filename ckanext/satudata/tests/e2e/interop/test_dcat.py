@@ -168,6 +168,8 @@ FIELD_CHECKS = {
     "approval_at": _workflow(SATUDATA.verifiedAt, "approval_at"),
     "approval_submitted_by": _workflow(SATUDATA.submittedBy, "approval_submitted_by", public="Produsen Data "),
     "approval_submitted_at": _workflow(SATUDATA.submittedAt, "approval_submitted_at"),
+    "approval_by_role": _workflow(SATUDATA.verifierRole, "approval_by_role"),
+    "approval_submitted_by_role": _workflow(SATUDATA.submitterRole, "approval_submitted_by_role"),
     "approval_checks": _workflow(SATUDATA.validationResults, "approval_checks"),
 }
 
@@ -223,7 +225,8 @@ def _check_round_trip(app, full_dataset, fmt):
     [parsed] = list(parser.datasets())
     for field in ("title", "name", "notes", "license_id", "owner_org", "private", "sumber", "maintainer",
                   "maintainer_email", "frekuensi", "level_penyajian", "tahun", "cakupan", "prioritas",
-                  "approval_status", "approval_at", "approval_submitted_at", "approval_checks"):
+                  "approval_status", "approval_at", "approval_submitted_at", "approval_checks",
+                  "approval_by_role", "approval_submitted_by_role"):
         assert parsed[field] == full_dataset[field], (fmt, field)
     # People are roles in the public RDF (hardening finding 3).
     assert parsed["approval_by"] == "Pembina Data"  # priority data: the Pembina approved last
