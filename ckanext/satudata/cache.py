@@ -8,6 +8,12 @@ is stale.
   every commit to Solr (hard or soft) changes it. A value computed from search
   results only (a DCAT catalogue page) keyed by it cannot outlive a change;
   ``for_index`` keeps such a value.
+- ``version(name)``/``bump(name)`` with ``fields_kept``/``keep_fields``: many
+  small answers asked for a few at a time (the role of each person a page
+  names) kept as fields of one Redis hash whose key carries a version; whoever
+  changes what they depend on raises the version (``bump``) and the old hash
+  is never read again (it expires). Whole values (above) suit one answer per
+  key; this suits a page asking for any 20 of thousands.
 
 Owners: the usage figures (``services/usage.py``: forgotten by each usage
 summary; the statistics also keyed by the index version), the DCAT catalogue
