@@ -208,7 +208,7 @@ PEOPLE_FIELDS = tuple(roles.ROLE_FIELDS)
 def names_people(user: Any) -> Callable[[dict[str, Any]], bool]:
     """Does ``user`` see who submitted and who verified a dataset (usernames)?
     The Walidata and the Pembina Data do, and the Produsen Data of the
-    dataset's Instansi; everyone else sees roles (``role_of``)."""
+    dataset's Instansi; everyone else sees roles (``show_roles``)."""
     u = roles._user(user)
     if u is None:
         return lambda pkg_dict: False
@@ -218,33 +218,22 @@ def names_people(user: Any) -> Callable[[dict[str, Any]], bool]:
     return lambda pkg_dict: pkg_dict.get("owner_org") in own
 
 
-def role_of(field: str, name: str, pkg_dict: dict[str, Any]) -> str:
+def _role_label(field: str, role: str, pkg_dict: dict[str, Any], labels: dict[Any, str]) -> str:
     """How the public reads a person of the workflow: "Walidata", "Pembina Data"
-    or "Produsen Data <Instansi>", from the role stored when they acted
-    (``roles.with_roles``) or, for a dataset from before roles were stored,
-    the role they have now."""
-    role = pkg_dict.get(roles.ROLE_FIELDS[field]) or _request_memo(
-        "satudata_roles", name, lambda: roles.workflow_roles([name])[name])
+    or "Produsen Data <Instansi>" (a Pembina Data submits as a producer)."""
     if role == "pembina" and field != "approval_by":
         role = "produsen"
     org = (pkg_dict.get("organization") or {}).get("title") or "" if role == "produsen" else ""
-    return _request_memo("satudata_role_labels", (role, org), lambda: (
-        tk._("Walidata") if role == "walidata" else tk._("Pembina Data") if role == "pembina"
-        else tk._("Produsen Data {instansi}").format(instansi=org).strip()))
-
-
-def _request_memo(name: str, key: Any, compute: Callable[[], Any]) -> Any:
-    """``compute()``, once per ``key`` and request (in ``flask.g.<name>``): a
-    page of results names the same few people, roles and Instansi again and again."""
-    memo = _memo(name)
-    if memo is None:
-        return compute()
-    if key not in memo:
-        memo[key] = compute()
-    return memo[key]
+    key = (role, org)
+    if key not in labels:
+        labels[key] = (tk._("Walidata") if role == "walidata" else tk._("Pembina Data") if role == "pembina"
+                       else tk._("Produsen Data {instansi}").format(instansi=org).strip())
+    return labels[key]
 
 
 def _memo(name: str) -> Optional[dict[Any, Any]]:
+    """The request's dict ``flask.g.<name>`` (None outside a request): a page of
+    results names the same few people, roles and Instansi again and again."""
     from flask import g, has_app_context
     return g.setdefault(name, {}) if has_app_context() else None
 
@@ -257,7 +246,7 @@ def unknown_roles(pkg_dicts: Iterable[dict[str, Any]]) -> set[str]:
 
 def know_roles(names: set[str]) -> None:
     """Reads the present roles of these people (usernames or ids) into the
-    request's memo that ``role_of`` reads, all in one query: a search or
+    request's memo that ``show_roles`` reads, all in one query: a search or
     catalogue page may name dozens of producers."""
     memo = _memo("satudata_roles")
     missing = [n for n in names if n not in memo] if memo is not None else []
@@ -265,11 +254,22 @@ def know_roles(names: set[str]) -> None:
         memo.update(roles.workflow_roles(missing))
 
 
-def show_roles(pkg_dict: dict[str, Any], sees_names: Callable[[dict[str, Any]], bool]) -> None:
-    """Replace usernames in ``pkg_dict`` by roles unless the asker sees names."""
-    if sees_names(pkg_dict):
+def show_roles(pkg_dicts: Iterable[Any], sees_names: Callable[[dict[str, Any]], bool]) -> None:
+    """Replace the usernames of who submitted and who verified by roles in each
+    of ``pkg_dicts`` the asker does not see names in (``names_people``): the
+    role stored when they acted (``roles.with_roles``) or, for a dataset from
+    before roles were stored, the role they have now, read for the whole page
+    in one query. Labels are made once per request."""
+    shown = [d for d in pkg_dicts if isinstance(d, dict) and not sees_names(d)]
+    if not shown:
         return
-    know_roles(unknown_roles([pkg_dict]))  # both people, one query
-    for field in PEOPLE_FIELDS:
-        if pkg_dict.get(field):
-            pkg_dict[field] = role_of(field, pkg_dict[field], pkg_dict)
+    know_roles(unknown_roles(shown))
+    present = _memo("satudata_roles") or {}
+    labels = _memo("satudata_role_labels")
+    labels = {} if labels is None else labels
+    for pkg_dict in shown:
+        for field, role_field in roles.ROLE_FIELDS.items():
+            name = pkg_dict.get(field)
+            if name:
+                role = pkg_dict.get(role_field) or present.get(name) or roles.workflow_roles([name])[name]
+                pkg_dict[field] = _role_label(field, role, pkg_dict, labels)

@@ -601,11 +601,7 @@ def package_search(next_action, context: Context, data_dict: DataDict):
             raise  # Solr down or failing: not the asker's doing
         raise tk.ValidationError({"q": [security.search_refusal()]})
     if not context.get("ignore_auth"):
-        sees_names = visibility.names_people(visibility.user_of(context))
-        shown = [d for d in result.get("results") or [] if isinstance(d, dict) and not sees_names(d)]
-        visibility.know_roles(visibility.unknown_roles(shown))
-        for pkg_dict in shown:
-            visibility.show_roles(pkg_dict, sees_names)
+        visibility.show_roles(result.get("results") or [], visibility.names_people(visibility.user_of(context)))
     return result
 
 

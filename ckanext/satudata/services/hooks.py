@@ -17,7 +17,7 @@ def after_dataset_show(context: dict[str, Any], pkg_dict: dict[str, Any]) -> Non
     # What people outside the workflow read (pages, API, RDF) names roles, not
     # usernames; the portal's own reads (ignore_auth) and edits keep the names.
     if not (context.get("ignore_auth") or context.get("for_update") or context.get("for_edit")):
-        visibility.show_roles(pkg_dict, visibility.names_people(visibility.user_of(context)))
+        visibility.show_roles([pkg_dict], visibility.names_people(visibility.user_of(context)))
 
 
 def make_middleware(app: Any) -> Any:
