@@ -82,15 +82,19 @@ _FREQUENCY_NEAREST = {
     "IRREG": "tidak-tentu",
 }
 
-# Approval workflow fields: (field, predicate, datatype).
+# A role of the workflow (walidata, pembina, produsen) is a concept of the
+# portal's vocabulary, satudata:role-<code>.
+_ROLE = "role"
+
+# Approval workflow fields: (field, predicate, datatype or _ROLE).
 WORKFLOW_TERMS = (
     ("approval_status", SATUDATA.verificationStatus, None),
     ("approval_note", SATUDATA.verificationNote, None),
     ("approval_by", SATUDATA.verifiedBy, None),
-    ("approval_by_role", SATUDATA.verifierRole, None),  # walidata, pembina or produsen, when they acted
+    ("approval_by_role", SATUDATA.verifierRole, _ROLE),  # the role they verified in
     ("approval_at", SATUDATA.verifiedAt, XSD.dateTime),
     ("approval_submitted_by", SATUDATA.submittedBy, None),
-    ("approval_submitted_by_role", SATUDATA.submitterRole, None),
+    ("approval_submitted_by_role", SATUDATA.submitterRole, _ROLE),
     ("approval_submitted_at", SATUDATA.submittedAt, XSD.dateTime),
     ("approval_changed_after", SATUDATA.changedAfterVerification, XSD.dateTime),
     ("approval_checks", SATUDATA.validationResults, RDF.JSON),
@@ -214,6 +218,9 @@ class SatudataProfile(RDFProfile):
         for field, predicate, datatype in WORKFLOW_TERMS:
             value = dataset_dict.get(field)
             if value in (None, "", [], {}):
+                continue
+            if datatype == _ROLE:
+                g.add((dataset_ref, predicate, concept_uri(_ROLE, value)))
                 continue
             if not isinstance(value, str):
                 value = json.dumps(value)
@@ -440,6 +447,8 @@ class SatudataProfile(RDFProfile):
             value = next(iter(g.objects(dataset_ref, predicate)), None)
             if value is not None:
                 text = str(value)
+                if datatype == _ROLE:
+                    text = text.removeprefix(str(concept_uri(_ROLE, "")))
                 self._set(dataset_dict, field, json.loads(text) if datatype == RDF.JSON else text)
 
         dataset_dict["extras"] = [e for e in dataset_dict.get("extras") or []

@@ -151,6 +151,8 @@ def _workflow(predicate, field, public=None):
         if field == "approval_checks":
             import json
             assert json.loads(str(value)) == d[field]
+        elif field.endswith("_role"):
+            assert value == SATUDATA[f"role-{d[field]}"]
         elif public:
             assert str(value).startswith(public) and str(value) != str(d[field])
         else:
