@@ -10,9 +10,10 @@ DATASETS, dates spread over two years, a year of weekly views and downloads of a
 third of them) and is kept between runs (--fresh makes it again). Both are reindexed
 every run
 (datasets/s), then served by gunicorn with the same workers (2 processes x 4
-threads, gthread) while requests alternate portal/stock: median and p95 ms over
---runs after a warm-up, and Solr select requests per request, read from Solr's
-own metrics (counted, not assumed). Then requests/s with 10 concurrent clients
+threads, gthread) while requests alternate portal/stock (which side goes first
+alternates too): median and p95 ms over --runs after a warm-up, portal/stock as
+the median of the ratios of each run's pair, and Solr select requests per
+request, read from Solr's own metrics (counted, not assumed). Then requests/s with 10 concurrent clients
 on a search page, the portal's own service pages (no stock counterpart), and the
 resident memory of each side's web workers after all of it.
 
@@ -283,8 +284,8 @@ def compare(runs: int, datasets: int) -> None:
     print(f"\n{'request':<34} {'stock ms':>15} {'portal ms':>15} {'portal/stock':>13} {'Solr calls':>11}")
     print(f"{'':<34} {'median / p95':>15} {'median / p95':>15}")
     floor = {side: [] for side in SIDES}
-    for _ in range(runs):
-        for side in SIDES:
+    for run in range(runs):
+        for side in _order(run):
             floor[side].append(_get(f"{SOLR}/bench_{side}/select?q=penduduk&rows=20&wt=json")[1])
     _row("raw Solr select (the floor)", floor, None)
     pages = max(datasets // 100, 2)  # ckanext.dcat.datasets_per_page
@@ -296,7 +297,8 @@ def compare(runs: int, datasets: int) -> None:
         before = _solr_selects()
         row_runs = min(runs, pages - 1) if "{page}" in path else runs
         for run in range(row_runs):
-            for side, port in SIDES.items():
+            for side in _order(run):
+                port = SIDES[side]
                 _first, total, status = _get(f"http://127.0.0.1:{port}{path.format(page=run + 2)}")
                 if status != 200:
                     raise SystemExit(f"{side} answered {status} to {path}")
@@ -305,11 +307,21 @@ def compare(runs: int, datasets: int) -> None:
         _row(label, times, {side: (after[side] - before[side]) / row_runs for side in SIDES})
 
 
+def _order(run: int) -> list[str]:
+    """portal then stock on even runs, stock then portal on odd ones: neither
+    side always follows the other's request."""
+    return list(SIDES) if run % 2 == 0 else list(reversed(SIDES))
+
+
 def _row(label: str, times: dict[str, list[float]], solr: dict[str, float] | None) -> None:
+    """The ratio is the median of the ratios of the two requests of each run
+    (asked back to back): a machine that slows down or speeds up during the row
+    moves both sides of a pair alike, where it moves the two medians apart."""
     stock, portal = _summary(times["stock"]), _summary(times["portal"])
+    ratio = statistics.median(p / s for p, s in zip(times["portal"], times["stock"]))
     calls = f"{solr['stock']:.0f} / {solr['portal']:.0f}" if solr else "—"
     print(f"{label:<34} {stock[0]:7.1f} /{stock[1]:6.1f} {portal[0]:7.1f} /{portal[1]:6.1f} "
-          f"{portal[0] / stock[0]:13.2f} {calls:>11}", flush=True)
+          f"{ratio:13.2f} {calls:>11}", flush=True)
 
 
 def throughput(path: str, clients: int = 10, requests: int = 200) -> None:
