@@ -220,9 +220,8 @@ def names_people(user: Any) -> Callable[[dict[str, Any]], bool]:
 
 def _role_label(field: str, role: str, pkg_dict: dict[str, Any], labels: dict[Any, str]) -> str:
     """How the public reads a person of the workflow: "Walidata", "Pembina Data"
-    or "Produsen Data <Instansi>" (a Pembina Data submits as a producer)."""
-    if role == "pembina" and field != "approval_by":
-        role = "produsen"
+    or "Produsen Data <Instansi>"."""
+    role = roles.acted_as(field, role)
     org = (pkg_dict.get("organization") or {}).get("title") or "" if role == "produsen" else ""
     key = (role, org)
     if key not in labels:

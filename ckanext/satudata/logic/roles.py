@@ -145,8 +145,14 @@ def with_roles(values: dict[str, Any]) -> dict[str, Any]:
     named = {field: values[field] for field in ROLE_FIELDS if field in values}
     found = workflow_roles(named.values())
     for field, name in named.items():
-        values[ROLE_FIELDS[field]] = found.get(name, "") if name else ""
+        values[ROLE_FIELDS[field]] = acted_as(field, found.get(name, "")) if name else ""
     return values
+
+
+def acted_as(field: str, role: str) -> str:
+    """The role a person with ``role`` acts in as ``field``: a Pembina Data
+    submits as a producer of their own Instansi, and verifies as the Pembina."""
+    return "produsen" if role == "pembina" and field != "approval_by" else role
 
 
 # What ``workflow_roles`` reads of each kind of object besides memberships.

@@ -446,6 +446,11 @@ def test_people_are_shown_in_the_role_they_acted_in(portal, make_dataset, api, a
     dataset = make_dataset("approved", title="Data Peran")
     shown = _call(api, "package_show", portal.walidata, id=dataset["id"])
     assert (shown["approval_by_role"], shown["approval_submitted_by_role"]) == ("walidata", "produsen")
+    # The Pembina Data submits data of their own Instansi as its producer.
+    own = make_dataset("approved", title="Data BPS", creator=portal.pembina, owner_org=portal.orgs["bps"]["id"])
+    shown = _call(api, "package_show", portal.walidata, id=own["id"])
+    assert (shown["approval_by_role"], shown["approval_submitted_by_role"]) == ("walidata", "produsen")
+    assert _call(api, "package_show", None, id=own["id"])["approval_submitted_by"] == "Produsen Data Bps"
     helpers.call_action("organization_member_delete", ctx(portal.sysadmin), id="diskominfo",
                         username=portal.walidata["name"])
     helpers.call_action("organization_member_create", ctx(portal.sysadmin), id="diskominfo",
@@ -479,7 +484,9 @@ def test_the_upgrade_stores_the_present_roles_of_earlier_datasets(portal, make_d
     migration = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(migration)
     earlier = {"walidata": make_dataset("approved", title="Data Lama"),
-               "pembina": make_dataset("approved", title="Data Prioritas", prioritas=True)}
+               "pembina": make_dataset("approved", title="Data Prioritas", prioritas=True),
+               "by the pembina": make_dataset("approved", title="Data BPS", creator=portal.pembina,
+                                              owner_org=portal.orgs["bps"]["id"])}
     for dataset in earlier.values():
         pkg = model.Package.get(dataset["id"])
         pkg.extras = _without_stored_roles(pkg.extras)
@@ -490,7 +497,8 @@ def test_the_upgrade_stores_the_present_roles_of_earlier_datasets(portal, make_d
               for kind, d in earlier.items()}
     assert stored == {
         "walidata": {"approval_by_role": "walidata", "approval_submitted_by_role": "produsen"},
-        "pembina": {"approval_by_role": "pembina", "approval_submitted_by_role": "produsen"}}
+        "pembina": {"approval_by_role": "pembina", "approval_submitted_by_role": "produsen"},
+        "by the pembina": {"approval_by_role": "walidata", "approval_submitted_by_role": "produsen"}}
 
 
 def test_roles_read_for_a_whole_page_agree_with_the_role_of_each_person(portal, app):

@@ -20,12 +20,13 @@ FIELDS = {"approval_by": "approval_by_role", "approval_submitted_by": "approval_
 
 # As roles.workflow_roles reads them on this date: sysadmins and the admins and
 # editors of the Walidata's Instansi are the Walidata, those of the Pembina's the
-# Pembina Data, everyone else (and a name nobody has) a Produsen Data.
+# Pembina Data, everyone else (and a name nobody has) a Produsen Data; a Pembina
+# Data submits as a Produsen Data of their Instansi (roles.acted_as).
 _BACKFILL = """
 WITH people AS (
   SELECT u.name, u.id,
          CASE WHEN bool_or(u.sysadmin OR g.name = :walidata) THEN 'walidata'
-              WHEN bool_or(g.name = :pembina) THEN 'pembina' ELSE 'produsen' END AS role
+              WHEN bool_or(g.name = :pembina) THEN '{pembina}' ELSE 'produsen' END AS role
   FROM "user" u
   LEFT JOIN member m ON m.table_id = u.id AND m.table_name = 'user' AND m.state = 'active'
                     AND m.capacity IN ('admin', 'editor')
@@ -49,7 +50,8 @@ def upgrade():
 
 def backfill(connection, walidata: str, pembina: str) -> None:
     for field, role in FIELDS.items():
-        connection.execute(sa.text(_BACKFILL.format(field=field, role=role)),
+        acted = "pembina" if field == "approval_by" else "produsen"
+        connection.execute(sa.text(_BACKFILL.format(field=field, role=role, pembina=acted)),
                            {"walidata": walidata, "pembina": pembina})
 
 
