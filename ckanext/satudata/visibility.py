@@ -202,9 +202,6 @@ def hide_history(pkg: model.Package, deleted: bool = False) -> None:
 # ---------------------------------------------------------------------------
 # People: roles for the public, names for the workflow's own people
 
-PEOPLE_FIELDS = tuple(roles.ROLE_FIELDS)
-
-
 def names_people(user: Any) -> Callable[[dict[str, Any]], bool]:
     """Does ``user`` see who submitted and who verified a dataset (usernames)?
     The Walidata and the Pembina Data do, and the Produsen Data of the
@@ -262,13 +259,15 @@ def show_roles(pkg_dicts: Iterable[Any], sees_names: Callable[[dict[str, Any]], 
     shown = [d for d in pkg_dicts if isinstance(d, dict) and not sees_names(d)]
     if not shown:
         return
-    know_roles(unknown_roles(shown))
-    present = _memo("satudata_roles") or {}
+    present = _memo("satudata_roles")
+    if present is None:  # outside a request: nothing to keep them in
+        present = roles.workflow_roles(unknown_roles(shown))
+    else:
+        know_roles(unknown_roles(shown))
     labels = _memo("satudata_role_labels")
     labels = {} if labels is None else labels
     for pkg_dict in shown:
         for field, role_field in roles.ROLE_FIELDS.items():
             name = pkg_dict.get(field)
             if name:
-                role = pkg_dict.get(role_field) or present.get(name) or roles.workflow_roles([name])[name]
-                pkg_dict[field] = _role_label(field, role, pkg_dict, labels)
+                pkg_dict[field] = _role_label(field, pkg_dict.get(role_field) or present[name], pkg_dict, labels)
