@@ -147,3 +147,19 @@ def test_produsen_dashboard_lists_their_instansi_by_status(portal, make_dataset,
 
 def _csrf(browser, url):
     return browser.page(url).find("input", attrs={"name": "_csrf_token"})["value"]
+
+
+def test_the_dataset_page_names_the_role_that_verified_last(portal, make_dataset, browser):
+    """Priority data is verified last by the Pembina Data, other data by the
+    Walidata: the metadata table says which, from the role stored when they acted."""
+    def verified_row(dataset):
+        table = browser().page(f"/dataset/{dataset['name']}").find(class_="satudata-metadata")
+        return [row.get_text(" ", strip=True) for row in table.find_all("tr") if "Diverifikasi" in row.get_text()]
+
+    priority = make_dataset("approved", prioritas=True, title="Angka Harapan Hidup")
+    ordinary = make_dataset("approved", title="Jumlah Puskesmas Keliling")
+    assert priority["approval_by_role"] == "pembina" and ordinary["approval_by_role"] == "walidata"
+    [row] = verified_row(priority)
+    assert row.startswith("Diverifikasi Pembina Data")
+    [row] = verified_row(ordinary)
+    assert row.startswith("Diverifikasi Walidata")
