@@ -11,8 +11,8 @@ import sqlalchemy as sa
 from ckan.lib import search
 from ckan.types import Context, DataDict
 
-from ckanext.satudata import (common, dataapi, harvesting, reference, revisions, security, visibility,
-                              workflow)
+from ckanext.satudata import (common, dataapi, harvesting, reference, revisions, security, site_config,
+                              visibility, workflow)
 from ckanext.satudata import tematik
 from ckanext.satudata.logic import interop, roles, services
 
@@ -33,6 +33,8 @@ def get_actions() -> dict[str, Callable[..., Any]]:
         "organization_show", "group_show", "harvest_source_list",
         # Tematik: filed by whoever may edit the dataset (tematik.py)
         "group_list_authz", "member_create", "member_delete",
+        # The site's settings: every worker's next request sees them (site_config.py)
+        "config_option_update",
     ]
     actions: dict[str, Callable[..., Any]] = {name: globals()[name] for name in own}
     # Interoperability: RDF shows only public datasets; harvest sources name the
@@ -602,6 +604,15 @@ def package_search(next_action, context: Context, data_dict: DataDict):
         raise tk.ValidationError({"q": [security.search_refusal()]})
     if not context.get("ignore_auth"):
         visibility.show_roles(result.get("results") or [], visibility.names_people(visibility.user_of(context)))
+    return result
+
+
+@tk.chained_action
+def config_option_update(next_action, context: Context, data_dict: DataDict):
+    """Core's config_option_update. Every worker of the portal applies the new
+    settings from its next request on (``site_config.note_change``)."""
+    result = next_action(context, data_dict)
+    site_config.note_change()
     return result
 
 

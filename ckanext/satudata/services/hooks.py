@@ -5,7 +5,7 @@ from typing import Any
 
 import ckan.plugins.toolkit as tk
 
-from ckanext.satudata import security, sessions, visibility
+from ckanext.satudata import security, sessions, site_config, visibility
 from ckanext.satudata.services import stars, usage
 
 
@@ -33,6 +33,7 @@ def make_middleware(app: Any) -> Any:
         security.enforce_csrf_for_sessions(app)
         security.throttle_password_reset(app)
         security.install_database_timeouts()
+        site_config.install()
         app.after_request(security.busy_answer)
         cache_fingerprinted_assets(app)
         compress_text(app)
