@@ -46,7 +46,6 @@ def index_upgrade():
     """Rebuild the search index when this version of the portal indexes datasets
     differently from the one that built it (the quality report, the statistics
     and the release calendar read what indexing stores); nothing otherwise."""
-    from ckan.lib import search as core_search
     from ckan.model.system_info import get_system_info, set_system_info
 
     from ckanext.satudata import search
@@ -56,9 +55,46 @@ def index_upgrade():
         click.echo(f"The search index is up to date ({built}).")
         return
     click.echo(f"Rebuilding the search index ({built or 'unknown version'} -> {search.INDEX_VERSION}) ...")
-    core_search.rebuild(clear=False)
+    count = search.rebuild()
     set_system_info("satudata.index_version", search.INDEX_VERSION)
-    click.echo("The search index is rebuilt.")
+    click.echo(f"The search index is rebuilt ({count} datasets).")
+
+
+@satudata.command("reindex", short_help="Rebuild the search index (as ckan search-index rebuild, faster)")
+@click.argument("datasets", nargs=-1)
+@click.option("--batch", default=50, show_default=True, help="datasets sent to Solr in one request")
+@click.option("--keep-orphans", is_flag=True, help="keep datasets no longer in the database in the index")
+@click.option("-q", "--quiet", is_flag=True, help="no progress")
+@click.pass_context
+def reindex(ctx: click.Context, datasets: tuple[str, ...], batch: int, keep_orphans: bool, quiet: bool):
+    """Index every dataset again (or only DATASETS, names or ids), with the same
+    documents as `ckan search-index rebuild`, a batch at a time: about a fifth
+    faster at 10,000 datasets (bench/compare.py). Orphans (indexed datasets no
+    longer in the database) are removed afterwards, as core's command does."""
+    import time
+
+    from ckan.cli import search_index as core_cli
+
+    from ckanext.satudata import search
+
+    ids = None
+    if datasets:
+        ids = []
+        for ref in datasets:
+            pkg = model.Package.get(ref)
+            if pkg is None:
+                raise click.ClickException(f"no dataset {ref}")
+            ids.append(pkg.id)
+    started = time.perf_counter()
+
+    def progress(done: int, total: int) -> None:
+        if not quiet:
+            click.echo(f"\rIndexed {done}/{total}", nl=done == total)
+    count = search.rebuild(ids, batch=max(1, batch), progress=progress)
+    if not keep_orphans and ids is None:
+        ctx.invoke(core_cli.clear_orphans)
+    seconds = time.perf_counter() - started
+    click.echo(f"{count} datasets indexed in {seconds:.1f} s ({count / seconds if seconds else 0:.1f} per second).")
 
 
 @satudata.command("harvest-run")

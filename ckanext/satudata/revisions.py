@@ -25,13 +25,15 @@ recorded as revisions approved by them, so "Riwayat versi" is complete.
 """
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import copy
 import datetime
 import json
 import logging
 import os
 import uuid
-from typing import Any, Optional
+from typing import Any, Iterator, Optional
 
 import ckan.lib.plugins as lib_plugins
 import ckan.model as model
@@ -80,14 +82,37 @@ def open_revision(pkg_id: str) -> Optional[Revision]:
 
 def open_status(pkg_id: str) -> Optional[str]:
     """The status of ``open_revision``, read alone (indexing asks it of every
-    dataset: one column, not the whole proposed dataset)."""
+    dataset: one column, not the whole proposed dataset); from ``read_ahead``
+    when the dataset is among those it read."""
+    ahead = _READ_AHEAD.get()
+    if ahead is not None and pkg_id in ahead[0]:
+        return ahead[1].get(pkg_id)
     return model.Session.execute(_OPEN_STATUS, {"id": pkg_id, "open": list(OPEN)}).scalar()
+
+
+@contextlib.contextmanager
+def read_ahead(pkg_ids: list[str]) -> Iterator[None]:
+    """Within the block, ``open_status`` of these datasets comes from one query
+    made at its start (a reindex asks fifty datasets at once, not one by one)."""
+    statuses = {pkg_id: status for pkg_id, status in model.Session.execute(
+        _OPEN_STATUSES, {"ids": list(pkg_ids), "open": list(OPEN)})}
+    token = _READ_AHEAD.set((frozenset(pkg_ids), statuses))
+    try:
+        yield
+    finally:
+        _READ_AHEAD.reset(token)
 
 
 # Plain SQL: half the time of the ORM's select (0.2 against 0.5 ms), per dataset indexed.
 _OPEN_STATUS = sa.text(
     f"SELECT status FROM {Revision.__table__.name} WHERE package_id = :id AND status IN :open "
     "ORDER BY submitted_at DESC LIMIT 1").bindparams(sa.bindparam("open", expanding=True))
+_OPEN_STATUSES = sa.text(
+    f"SELECT DISTINCT ON (package_id) package_id, status FROM {Revision.__table__.name} "
+    "WHERE package_id IN :ids AND status IN :open ORDER BY package_id, submitted_at DESC"
+).bindparams(sa.bindparam("ids", expanding=True), sa.bindparam("open", expanding=True))
+_READ_AHEAD: contextvars.ContextVar[Optional[tuple[frozenset[str], dict[str, str]]]] = \
+    contextvars.ContextVar("satudata_revision_read_ahead", default=None)
 
 
 def editable(pkg_id: str) -> Optional[Revision]:

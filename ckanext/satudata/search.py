@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import json
 from collections import OrderedDict
-from typing import Any
+from typing import Any, Callable, Optional
 
 import ckan.plugins.toolkit as tk
 
@@ -44,6 +44,78 @@ def dataset_facets(facets_dict: "OrderedDict[str, Any]") -> "OrderedDict[str, An
     facets_dict.clear()
     facets_dict.update(ordered)
     return facets_dict
+
+
+def rebuild(package_ids: Optional[list[str]] = None, batch: int = 50,
+            progress: Optional[Callable[[int, int], None]] = None) -> int:
+    """Reindex datasets as ``ckan search-index rebuild`` does (by default every
+    dataset but the deleted ones, as core lists them; the same documents, made
+    by core's ``index_package`` with every plugin's hooks), faster: a batch of
+    datasets goes to Solr in one request (core sends each alone) and their
+    open revisions are read in one query. Solr is committed at the end, as
+    core's command does; a dataset Solr refuses stops the rebuild with its name.
+    Returns how many datasets were indexed. A command's work (``ckan satudata
+    reindex``, ``index-upgrade``): while it runs, core's Solr connection is
+    this process's batch."""
+    from ckan import logic, model
+    from ckan.lib.search import index as core_index
+
+    if package_ids is None:
+        query = model.Session.query(model.Package.id)
+        if tk.config.get("ckan.search.remove_deleted_packages"):
+            query = query.filter(model.Package.state != "deleted")
+        package_ids = [row[0] for row in query.order_by(model.Package.id)]
+    total = len(package_ids)
+    make_connection = core_index.make_connection
+    solr = _SolrBatch(make_connection())
+    core_index.make_connection = lambda: solr  # core's index_package asks for its connection per dataset
+    try:
+        for start in range(0, total, batch):
+            chunk = package_ids[start:start + batch]
+            with revisions.read_ahead(chunk):
+                for pkg_id in chunk:
+                    logic.index_update_package({"ignore_auth": True}, pkg_id, defer_commit=True)
+            solr.flush()
+            if progress is not None:
+                progress(start + len(chunk), total)
+    finally:
+        core_index.make_connection = make_connection
+    model.Session.commit()
+    core_index.PackageSearchIndex().commit()
+    return total
+
+
+class _SolrBatch:
+    """The Solr connection core's ``index_package`` sends a dataset to: keeps
+    the documents until ``flush`` sends them in one request."""
+
+    def __init__(self, solr: Any):
+        self.solr = solr
+        self.docs: list[dict[str, Any]] = []
+
+    def add(self, docs: list[dict[str, Any]], commit: bool = False, **kwargs: Any) -> None:
+        self.docs.extend(docs)
+
+    def flush(self) -> None:
+        import pysolr
+        from ckan.lib.search.common import SearchIndexError
+
+        docs, self.docs = self.docs, []
+        if not docs:
+            return
+        try:
+            self.solr.add(docs=docs, commit=False)
+        except pysolr.SolrError:
+            for doc in docs:  # which dataset Solr refuses, and why
+                try:
+                    self.solr.add(docs=[doc], commit=False)
+                except pysolr.SolrError as e:
+                    raise SearchIndexError(f"Solr refused dataset {doc.get('name')} ({doc.get('id')}): "
+                                           f"{str(e)[:1000]}")
+            raise
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.solr, name)
 
 
 def before_dataset_index(pkg_dict: dict[str, Any]) -> dict[str, Any]:

@@ -69,3 +69,55 @@ def test_index_upgrade_rebuilds_an_index_built_by_an_older_version_once(cli, mak
     assert helpers.call_action("package_search", {"ignore_auth": True}, q="name:sudah-ada")["count"] == 1
     second = cli.invoke(ckan, ["satudata", "index-upgrade"])
     assert second.exit_code == 0 and "up to date" in second.output, second.output
+
+
+def _solr_docs(ids):
+    """The documents Solr holds for these datasets, without what every write changes."""
+    from ckan.lib.search.common import make_connection
+    found = make_connection().search(q="*:*", fq="id:(" + " OR ".join(f'"{i}"' for i in ids) + ")",
+                                     fl="*", rows=len(ids) + 10)
+    return {d["id"]: {k: v for k, v in d.items() if k not in ("_version_", "indexed_ts")} for d in found}
+
+
+def _waiting():
+    from ckan.lib.search.common import make_connection
+    return [d["id"] for d in make_connection().search(q="*:*", fq="revision_status:pending", fl="id")]
+
+
+def test_reindex_sends_core_s_documents_in_batches_and_keeps_the_queue(cli, make_dataset, portal):
+    """`ckan satudata reindex` gives Solr the very documents core's `search-index
+    rebuild` gives (every plugin's fields), a change waiting for the Walidata
+    included; a batch smaller than the catalogue still indexes every dataset."""
+    from ckan.cli.cli import ckan
+    from ckan.lib import search as core_search
+
+    from ckanext.satudata.tests.conftest import ctx
+
+    published = make_dataset("approved", title="Data Terbit")
+    changed = make_dataset("approved", title="Data Berubah")
+    helpers.call_action("package_patch", ctx(portal.editor), id=changed["id"], title="Data Berubah Lagi")
+    draft = make_dataset("draft", title="Data Draf")
+    ids = [published["id"], changed["id"], draft["id"]]
+
+    core = cli.invoke(ckan, ["search-index", "rebuild", "-q"])
+    assert core.exit_code == 0, core.output
+    by_core = _solr_docs(ids)
+    assert set(by_core) == set(ids) and _waiting() == [changed["id"]]
+
+    core_search.clear_all()
+    assert _solr_docs(ids) == {}
+    ours = cli.invoke(ckan, ["satudata", "reindex", "--batch", "2"])
+    assert ours.exit_code == 0, ours.output
+    assert "datasets indexed in" in ours.output
+    assert _solr_docs(ids) == by_core
+    assert _waiting() == [changed["id"]]  # indexed, not stored: asked by a search
+    queue = helpers.call_action("satudata_review_list", ctx(portal.walidata), status="pending")
+    assert [d["id"] for d in queue["results"]] == [changed["id"]]
+
+    # Only the named datasets, by name.
+    core_search.clear_all()
+    one = cli.invoke(ckan, ["satudata", "reindex", "-q", published["name"]])
+    assert one.exit_code == 0, one.output
+    assert set(_solr_docs(ids)) == {published["id"]}
+    missing = cli.invoke(ckan, ["satudata", "reindex", "tidak-ada"])
+    assert missing.exit_code != 0 and "no dataset tidak-ada" in missing.output
