@@ -118,7 +118,7 @@ if [ -z "${SATUDATA_NO_DEMO:-}" ]; then
   ckan satudata seed-demo || die "loading the demo data failed (run: scripts/ckan satudata seed-demo)"
 fi
 # Once after an upgrade whose pages read something new from the search index.
-ckan satudata index-upgrade || die "rebuilding the search index failed (run: scripts/ckan search-index rebuild)"
+ckan satudata index-upgrade || die "rebuilding the search index failed (run: scripts/ckan satudata reindex)"
 
 # E-mail works out of the box: without SATUDATA_SMTP_SERVER, a local mail catcher
 # keeps every message in .data/mail/*.eml (the sysadmin's /ckan-admin/surel lists
