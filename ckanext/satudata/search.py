@@ -1,9 +1,10 @@
 """How datasets meet Solr: the Kutai Timur fields as facets and filters."""
 from __future__ import annotations
 
+import contextlib
 import json
 from collections import OrderedDict
-from typing import Any, Callable, Optional
+from typing import Any, Callable, Iterator, Optional
 
 import ckan.plugins.toolkit as tk
 
@@ -72,7 +73,7 @@ def rebuild(package_ids: Optional[list[str]] = None, batch: int = 50,
     try:
         for start in range(0, total, batch):
             chunk = package_ids[start:start + batch]
-            with revisions.read_ahead(chunk):
+            with revisions.read_ahead(chunk), _harvest_lookups_for(chunk):
                 for pkg_id in chunk:
                     logic.index_update_package({"ignore_auth": True}, pkg_id, defer_commit=True)
             solr.flush()
@@ -83,6 +84,38 @@ def rebuild(package_ids: Optional[list[str]] = None, batch: int = 50,
     model.Session.commit()
     core_index.PackageSearchIndex().commit()
     return total
+
+
+@contextlib.contextmanager
+def _harvest_lookups_for(pkg_ids: list[str]) -> Iterator[None]:
+    """ckanext-harvest's ``before_dataset_index`` looks for the dataset's current
+    harvest object, one query per dataset, and changes nothing when there is
+    none. Within the block it runs only for the datasets that have one (found
+    for all of ``pkg_ids`` in one query) and for harvest sources (whose status
+    it rewrites): the same documents, one query per batch."""
+    try:
+        from ckanext.harvest.model import HarvestObject
+        from ckanext.harvest.plugin import Harvest
+    except ImportError:
+        yield
+        return
+    from ckan import model
+
+    wanted = set(pkg_ids)
+    harvested = {row[0] for row in model.Session.query(HarvestObject.package_id).filter(
+        HarvestObject.package_id.in_(pkg_ids), HarvestObject.current.is_(True))}
+    core_hook = Harvest.before_dataset_index
+
+    def before_dataset_index(self: Any, pkg_dict: dict[str, Any]) -> dict[str, Any]:
+        if pkg_dict.get("id") not in wanted or pkg_dict["id"] in harvested \
+                or isinstance(pkg_dict.get("status"), dict):
+            return core_hook(self, pkg_dict)
+        return pkg_dict
+    Harvest.before_dataset_index = before_dataset_index  # type: ignore[method-assign]
+    try:
+        yield
+    finally:
+        Harvest.before_dataset_index = core_hook  # type: ignore[method-assign]
 
 
 class _SolrBatch:

@@ -98,11 +98,23 @@ def test_reindex_sends_core_s_documents_in_batches_and_keeps_the_queue(cli, make
     helpers.call_action("package_patch", ctx(portal.editor), id=changed["id"], title="Data Berubah Lagi")
     draft = make_dataset("draft", title="Data Draf")
     ids = [published["id"], changed["id"], draft["id"]]
+    # One of them came from another portal: ckanext-harvest adds its source to the document.
+    import datetime
+
+    from ckanext.harvest import model as harvest_model
+    source = harvest_model.HarvestSource(url="https://data.kaltimprov.go.id", type="ckan", title="Satu Data Kaltim")
+    source.save()
+    job = harvest_model.HarvestJob(source=source, status="Finished")
+    job.save()
+    harvest_model.HarvestObject(guid="kaltim-1", job=job, source=source, package_id=published["id"], current=True,
+                                state="COMPLETE", import_finished=datetime.datetime.utcnow()).save()
 
     core = cli.invoke(ckan, ["search-index", "rebuild", "-q"])
     assert core.exit_code == 0, core.output
     by_core = _solr_docs(ids)
     assert set(by_core) == set(ids) and _waiting() == [changed["id"]]
+    assert "Satu Data Kaltim" in by_core[published["id"]]["validated_data_dict"]
+    assert "Satu Data Kaltim" not in by_core[changed["id"]]["validated_data_dict"]
 
     core_search.clear_all()
     assert _solr_docs(ids) == {}
