@@ -90,7 +90,11 @@ def reindex(ctx: click.Context, datasets: tuple[str, ...], batch: int, keep_orph
     def progress(done: int, total: int) -> None:
         if not quiet:
             click.echo(f"\rIndexed {done}/{total}", nl=done == total)
-    count = search.rebuild(ids, batch=max(1, batch), progress=progress)
+    from ckan.lib.search.common import SearchIndexError
+    try:
+        count = search.rebuild(ids, batch=max(1, batch), progress=progress)
+    except SearchIndexError as e:
+        raise click.ClickException(f"the search index is not rebuilt: {e}")
     if not keep_orphans and ids is None:
         ctx.invoke(core_cli.clear_orphans)
     seconds = time.perf_counter() - started

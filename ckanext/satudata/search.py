@@ -52,8 +52,10 @@ def rebuild(package_ids: Optional[list[str]] = None, batch: int = 50,
     """Reindex datasets as ``ckan search-index rebuild`` does (by default every
     dataset but the deleted ones, as core lists them; the same documents, made
     by core's ``index_package`` with every plugin's hooks), faster: a batch of
-    datasets goes to Solr in one request (core sends each alone) and their
-    open revisions are read in one query. Solr is committed at the end, as
+    datasets goes to Solr in one request (core sends each alone), and their
+    open revisions and harvest objects are read in one query each, at the start
+    of the batch (under a second before its documents are written; core reads
+    each dataset a few milliseconds before). Solr is committed at the end, as
     core's command does; a dataset Solr refuses stops the rebuild with its name.
     Returns how many datasets were indexed. A command's work (``ckan satudata
     reindex``, ``index-upgrade``): while it runs, core's Solr connection is

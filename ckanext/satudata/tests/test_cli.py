@@ -133,3 +133,26 @@ def test_reindex_sends_core_s_documents_in_batches_and_keeps_the_queue(cli, make
     assert set(_solr_docs(ids)) == {published["id"]}
     missing = cli.invoke(ckan, ["satudata", "reindex", "tidak-ada"])
     assert missing.exit_code != 0 and "no dataset tidak-ada" in missing.output
+
+
+def test_reindex_names_the_dataset_solr_refuses(cli, make_dataset, monkeypatch):
+    """A document Solr refuses in a batch stops the rebuild with that dataset's name
+    (Solr answers for the whole batch; the rebuild asks it dataset by dataset)."""
+    from ckan.cli.cli import ckan
+
+    from ckanext.satudata import search
+
+    good = make_dataset("approved", title="Data Baik")
+    bad = make_dataset("approved", title="Data Rusak")
+    index = search.before_dataset_index
+
+    def broken(pkg_dict):
+        pkg_dict = index(pkg_dict)
+        if pkg_dict["id"] == bad["id"]:
+            pkg_dict["metadata_modified"] = "bukan tanggal"  # Solr's date field refuses it
+        return pkg_dict
+    monkeypatch.setattr(search, "before_dataset_index", broken)
+    result = cli.invoke(ckan, ["satudata", "reindex", "-q", good["name"], bad["name"]])
+    assert result.exit_code != 0
+    assert f"Solr refused dataset {bad['name']}" in result.output
+    assert good["name"] not in result.output
