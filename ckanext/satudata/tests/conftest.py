@@ -347,8 +347,10 @@ class Inbox:
 
 
 @pytest.fixture
-def smtp():
-    """A real SMTP server where the portal sends mail (smtp.server of this run, 127.0.0.1:8025 by default)."""
+def smtp(clean_queues):
+    """A real SMTP server where the portal sends mail (smtp.server of this run, 127.0.0.1:8025 by default).
+    The test starts with no queued job left by earlier ones (``clean_queues``): ``delivered`` works
+    the whole queue, and the jobs earlier tests had left made one mail test take eleven minutes."""
     from aiosmtpd.controller import Controller
     inbox = Inbox()
     host, port = tk.config["smtp.server"].split(":")
