@@ -16,12 +16,12 @@ instead (one GET, ~0.1 ms):
   from the database once and put back, unless a newer one got there first
   (``SET NX``); kept ten minutes at most, so a stamp written some other way (a
   restored database) is seen within that;
-- Redis down: core's own check, as before.
+- Redis down: the stamp is read from the database, as core does.
 """
 from __future__ import annotations
 
 import logging
-from typing import Any, Optional
+from typing import Optional
 
 from ckanext.satudata import cache
 
@@ -38,62 +38,56 @@ def _database_stamp() -> Optional[str]:
     return model.get_system_info(STAMP)
 
 
-def current_stamp() -> tuple[bool, Optional[str]]:
-    """(known, stamp): the stamp of the site's settings as Redis has it, read
-    from the database when Redis has none; (False, None) when Redis is down."""
+def current_stamp() -> Optional[str]:
+    """The stamp of the site's settings as Redis has it; read from the database
+    (and put in Redis) when Redis has none, and when Redis is down, as core reads it."""
     try:
         redis = cache._redis()
         found = redis.get(cache._key(_KEY))
     except Exception:
-        return False, None
+        return _database_stamp()
     if found is not None:
-        found = found.decode()
-        return True, (None if found == _NONE else found)
+        return found.decode() or None
     stamp = _database_stamp()
-    try:
-        redis.set(cache._key(_KEY), _NONE if stamp is None else stamp, ex=_KEPT, nx=True)
-    except Exception:
-        pass
-    return True, stamp
+    _keep(stamp, nx=True)
+    return stamp
 
 
 def note_change() -> None:
     """After ``config_option_update`` has committed: every worker's next request
     resets its settings from the database (``app_globals.reset``)."""
-    stamp = _database_stamp()
-    try:
-        cache._redis().set(cache._key(_KEY), _NONE if stamp is None else stamp, ex=_KEPT)
-    except Exception:
+    if not _keep(_database_stamp()):
         log.warning("The new stamp of the site's settings could not be put in Redis; "
                     "other workers see the change within %s s", _KEPT)
 
 
+def _keep(stamp: Optional[str], nx: bool = False) -> bool:
+    try:
+        cache._redis().set(cache._key(_KEY), stamp or _NONE, ex=_KEPT, nx=nx)
+        return True
+    except Exception:
+        return False
+
+
 def install() -> None:
-    """Replace core's per-request check of ``app_globals`` (same decision, same
-    reset, the stamp read from Redis); once per process."""
+    """Replace core's per-request check of ``app_globals`` by the same decision
+    and reset on the stamp read from Redis; once per process."""
     from ckan.lib import app_globals
 
     globals_ = app_globals.app_globals
     if getattr(globals_, "_satudata_checks_redis", False):
         return
-    core_check = type(globals_)._check_uptodate
 
     def check_uptodate() -> None:
-        known, stamp = current_stamp()
-        if not known:
-            return core_check(globals_)
-        _apply(globals_, stamp, app_globals.reset)
+        # Core's decision (ckan/lib/app_globals.py): reset when the stamp
+        # changed, one thread at a time.
+        stamp = current_stamp()
+        if globals_._config_update != stamp and globals_._mutex.acquire(False):
+            try:
+                app_globals.reset()
+                globals_._config_update = stamp
+            finally:
+                globals_._mutex.release()
 
     globals_._check_uptodate = check_uptodate
     globals_._satudata_checks_redis = True
-
-
-def _apply(globals_: Any, stamp: Optional[str], reset: Any) -> None:
-    # Core's decision (ckan/lib/app_globals.py): reset when the stamp changed,
-    # one thread at a time.
-    if globals_._config_update != stamp and globals_._mutex.acquire(False):
-        try:
-            reset()
-            globals_._config_update = stamp
-        finally:
-            globals_._mutex.release()
